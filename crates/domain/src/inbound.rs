@@ -1,0 +1,41 @@
+//! What a provider webhook means once verified and parsed: the events every adapter produces and
+//! the ingest pipeline stores, whatever the provider's wire format was.
+
+use serde::{Deserialize, Serialize};
+
+use crate::channel::ChannelKind;
+use crate::identity::Identity;
+use crate::message::{Attachment, MessageStatus};
+
+/// One fact carried by a webhook.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum InboundEvent {
+    Message(InboundMessage),
+    Status(StatusUpdate),
+}
+
+/// A message a customer sent us.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InboundMessage {
+    pub channel_kind: ChannelKind,
+    pub provider_message_id: String,
+    pub from: Identity,
+    /// The customer's address as the provider writes it (`whatsapp:+1415...`).
+    pub from_address: String,
+    /// Our address the message was sent to.
+    pub to_address: String,
+    /// The name the customer's profile shows, where the channel has one.
+    pub profile_name: Option<String>,
+    pub text: String,
+    pub attachments: Vec<Attachment>,
+}
+
+/// A provider's report on a message we sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StatusUpdate {
+    pub provider_message_id: String,
+    pub status: MessageStatus,
+    pub error_code: Option<String>,
+    pub error_reason: Option<String>,
+}

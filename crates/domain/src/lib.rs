@@ -1,0 +1,22 @@
+//! The Switchboard domain: identifiers, addresses, the message model and the rules that govern
+//! it (status ordering, SMS segments, opt-out keywords). Pure data and functions, no I/O, so
+//! every other crate can depend on it and every rule can be tested in isolation.
+
+pub mod channel;
+pub mod conversation;
+pub mod email;
+pub mod identity;
+pub mod ids;
+pub mod inbound;
+pub mod keywords;
+pub mod message;
+pub mod phone;
+pub mod segments;
+
+pub use channel::{ChannelKind, Provider};
+pub use conversation::ConversationStatus;
+pub use email::EmailAddress;
+pub use identity::{Identity, IdentityKind};
+pub use ids::*;
+pub use message::{Attachment, Direction, MessageStatus, SenderKind};
+pub use phone::PhoneE164;

@@ -1,0 +1,25 @@
+//! Checking that a database has every migration this build knows, for `/readyz`.
+
+use sqlx::migrate::Migrator;
+
+use crate::error::{StoreError, StoreResult};
+
+/// Ok when every migration of `migrator` is recorded as applied.
+pub(crate) async fn check_applied<'e, E>(migrator: &Migrator, executor: E) -> StoreResult<()>
+where
+    E: sqlx::Executor<'e>,
+    i64: sqlx::Type<E::Database> + for<'r> sqlx::Decode<'r, E::Database>,
+    for<'a> <E::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<E::Database>,
+    usize: sqlx::ColumnIndex<<E::Database as sqlx::Database>::Row>,
+{
+    let applied: i64 = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
+        .fetch_one(executor)
+        .await?;
+    let known = migrator.iter().count() as i64;
+    if applied < known {
+        return Err(StoreError::Conflict(format!(
+            "{applied} of {known} migrations applied; run `switchboard migrate`"
+        )));
+    }
+    Ok(())
+}

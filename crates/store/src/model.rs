@@ -1,0 +1,159 @@
+//! The records the store hands out. They carry domain types (ids, statuses) so that nothing
+//! above the store ever sees a raw column.
+
+use serde::Serialize;
+use switchboard_domain::{
+    ApiKeyId, Attachment, ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus,
+    Direction, IdentityId, IdentityKind, MessageId, MessageStatus, Provider, SenderKind,
+    WebhookEventId, WorkspaceId,
+};
+
+/// Milliseconds since the Unix epoch, UTC. Every `*_at` field is one.
+pub type UnixMillis = i64;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Workspace {
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    /// The answer to a customer's HELP keyword.
+    pub help_text: String,
+    pub created_at: UnixMillis,
+}
+
+/// An API key as stored: only a hash of the secret is kept.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApiKey {
+    pub api_key_id: ApiKeyId,
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    /// The first characters of the key, shown so a person can tell keys apart.
+    pub prefix: String,
+    pub created_at: UnixMillis,
+}
+
+/// A connected provider address. Credentials stay sealed here; only the server can open them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Channel {
+    pub channel_id: ChannelId,
+    pub workspace_id: WorkspaceId,
+    pub kind: ChannelKind,
+    pub provider: Provider,
+    pub name: String,
+    pub address: String,
+    #[serde(skip)]
+    pub sealed_credentials: Vec<u8>,
+    pub settings: serde_json::Value,
+    pub enabled: bool,
+    pub created_at: UnixMillis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContactIdentity {
+    pub identity_id: IdentityId,
+    pub kind: IdentityKind,
+    pub value: String,
+    /// Channel kinds this identity has opted out of.
+    pub opted_out: Vec<ChannelKind>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Contact {
+    pub contact_id: ContactId,
+    pub workspace_id: WorkspaceId,
+    pub display_name: Option<String>,
+    pub identities: Vec<ContactIdentity>,
+    pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conversation {
+    pub conversation_id: ConversationId,
+    pub workspace_id: WorkspaceId,
+    pub contact_id: ContactId,
+    pub status: ConversationStatus,
+    pub last_message_at: Option<UnixMillis>,
+    pub last_channel_id: Option<ChannelId>,
+    pub unread_count: i32,
+    pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
+}
+
+/// The time each status was reached; `None` for a status not (yet) reached.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct StatusTimes {
+    pub received_at: Option<UnixMillis>,
+    pub queued_at: Option<UnixMillis>,
+    pub sent_at: Option<UnixMillis>,
+    pub delivered_at: Option<UnixMillis>,
+    pub read_at: Option<UnixMillis>,
+    pub failed_at: Option<UnixMillis>,
+}
+
+impl StatusTimes {
+    /// The statuses reached, in the order they were reached.
+    pub fn history(&self) -> Vec<(MessageStatus, UnixMillis)> {
+        let mut steps: Vec<(MessageStatus, UnixMillis)> = [
+            (MessageStatus::Received, self.received_at),
+            (MessageStatus::Queued, self.queued_at),
+            (MessageStatus::Sent, self.sent_at),
+            (MessageStatus::Delivered, self.delivered_at),
+            (MessageStatus::Read, self.read_at),
+            (MessageStatus::Failed, self.failed_at),
+        ]
+        .into_iter()
+        .filter_map(|(status, at)| at.map(|at| (status, at)))
+        .collect();
+        steps.sort_by_key(|(_, at)| *at);
+        steps
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Message {
+    pub message_id: MessageId,
+    pub workspace_id: WorkspaceId,
+    pub conversation_id: ConversationId,
+    pub contact_id: ContactId,
+    pub channel_id: ChannelId,
+    pub direction: Direction,
+    pub sender_kind: SenderKind,
+    pub body: String,
+    pub attachments: Vec<Attachment>,
+    pub from_address: String,
+    pub to_address: String,
+    pub provider_message_id: Option<String>,
+    pub status: MessageStatus,
+    pub error_code: Option<String>,
+    pub error_reason: Option<String>,
+    pub segments: Option<i32>,
+    pub encoding: Option<String>,
+    pub idempotency_key: Option<String>,
+    #[serde(skip)]
+    pub request_fingerprint: Option<String>,
+    pub times: StatusTimes,
+    pub created_at: UnixMillis,
+}
+
+/// A provider webhook as received, kept for debugging with what became of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct WebhookEvent {
+    pub webhook_event_id: WebhookEventId,
+    pub workspace_id: WorkspaceId,
+    pub channel_id: ChannelId,
+    pub provider: Provider,
+    /// How the request was verified (`twilio-signature`, ...).
+    pub verification: String,
+    pub content_type: String,
+    pub payload: String,
+    /// What the webhook did: `message`, `duplicate`, `status`, `ignored`, ...
+    pub outcome: String,
+    pub received_at: UnixMillis,
+}
+
+/// One page of a list and the cursor to the next one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}

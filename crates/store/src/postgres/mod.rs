@@ -1,0 +1,86 @@
+//! The PostgreSQL backend, for several Switchboard nodes on one database. Jobs are claimed with
+//! `FOR UPDATE SKIP LOCKED`, so nodes never hand the same job to two workers.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{PgPool, Postgres, SqlSafeStr, Transaction};
+
+use crate::error::StoreResult;
+
+/// The PostgreSQL store.
+pub struct PgStore {
+    pool: PgPool,
+}
+
+fn migrator() -> Migrator {
+    Migrator::with_migrations(vec![Migration::new(
+        1,
+        "foundation".into(),
+        MigrationType::Simple,
+        include_str!("migrations/0001_foundation.sql").into_sql_str(),
+        false,
+    )])
+}
+
+impl PgStore {
+    pub(crate) const CLAIM_JOBS_SQL: &'static str = "update jobs set state = 'running', lease_owner = $1, \
+        lease_until = $2, attempts = attempts + 1, updated_at = $3 \
+        where job_id in (select job_id from jobs \
+            where (state = 'queued' and run_at <= $3) or (state = 'running' and lease_until < $3) \
+            order by run_at limit $4 for update skip locked) \
+        returning *";
+
+    /// Connects to the database named by a `postgres://` URL.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect(url)
+            .await?;
+        Ok(Self { pool })
+    }
+
+    /// Applies every migration not yet applied (under PostgreSQL's advisory lock, so two nodes
+    /// starting at once do not race).
+    pub async fn migrate(&self) -> StoreResult<()> {
+        migrator().run(&self.pool).await?;
+        Ok(())
+    }
+
+    pub(crate) fn read_pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub(crate) fn write_pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Postgres>> {
+        Ok(self.pool.begin().await?)
+    }
+
+    /// The pool, for LISTEN/NOTIFY.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+crate::sql::impl_shared_repos!(PgStore, Postgres);
+
+#[async_trait]
+impl crate::repo::HealthRepo for PgStore {
+    async fn check_ready(&self) -> StoreResult<()> {
+        crate::migrations::check_applied(&migrator(), &self.pool).await
+    }
+
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+}

@@ -1,0 +1,171 @@
+//! The `Store` interface, split by concern. Each backend implements every part; callers hold an
+//! `Arc<dyn Store>` and never learn which database is behind it. Every query that reads tenant
+//! data takes the workspace id, so one workspace can never see another's rows.
+
+use async_trait::async_trait;
+use switchboard_domain::{
+    ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus, Identity, IdentityId,
+    JobId, MessageId, WorkspaceId,
+};
+
+use crate::error::StoreResult;
+use crate::model::*;
+use crate::queue::{Job, JobState, NewJob, QueueStats};
+use crate::writes::*;
+
+#[async_trait]
+pub trait WorkspaceRepo: Send + Sync {
+    async fn create_workspace(&self, name: &str, help_text: &str, now: UnixMillis) -> StoreResult<Workspace>;
+    async fn get_workspace(&self, workspace_id: WorkspaceId) -> StoreResult<Option<Workspace>>;
+    async fn find_workspace_by_name(&self, name: &str) -> StoreResult<Option<Workspace>>;
+    async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>>;
+    async fn create_api_key(
+        &self,
+        workspace_id: WorkspaceId,
+        name: &str,
+        prefix: &str,
+        key_hash: &[u8],
+        now: UnixMillis,
+    ) -> StoreResult<ApiKey>;
+    /// The live (not revoked) key with this hash.
+    async fn find_api_key(&self, key_hash: &[u8]) -> StoreResult<Option<ApiKey>>;
+}
+
+#[async_trait]
+pub trait ChannelRepo: Send + Sync {
+    async fn create_channel(&self, channel: NewChannel) -> StoreResult<Channel>;
+    /// A channel by id alone: webhooks name only the channel, and find their workspace here.
+    async fn get_channel(&self, channel_id: ChannelId) -> StoreResult<Option<Channel>>;
+    async fn list_channels(&self, workspace_id: WorkspaceId) -> StoreResult<Vec<Channel>>;
+}
+
+/// Filters for listing conversations. All are optional and combine with AND.
+#[derive(Debug, Clone, Default)]
+pub struct ConversationFilter {
+    pub channel_id: Option<ChannelId>,
+    pub status: Option<ConversationStatus>,
+    pub contact_id: Option<ContactId>,
+    pub updated_since: Option<UnixMillis>,
+}
+
+#[async_trait]
+pub trait ContactRepo: Send + Sync {
+    /// Creates a contact; fails with a conflict when one of its identities is taken.
+    async fn create_contact(&self, contact: NewContact) -> StoreResult<Contact>;
+    async fn get_contact(&self, workspace_id: WorkspaceId, contact_id: ContactId) -> StoreResult<Option<Contact>>;
+    async fn list_contacts(
+        &self,
+        workspace_id: WorkspaceId,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Page<Contact>>;
+    async fn add_identity(
+        &self,
+        workspace_id: WorkspaceId,
+        contact_id: ContactId,
+        identity: &Identity,
+        now: UnixMillis,
+    ) -> StoreResult<Contact>;
+    async fn find_contact_by_identity(
+        &self,
+        workspace_id: WorkspaceId,
+        identity: &Identity,
+    ) -> StoreResult<Option<Contact>>;
+    async fn is_opted_out(&self, identity_id: IdentityId, channel_kind: ChannelKind) -> StoreResult<bool>;
+}
+
+#[async_trait]
+pub trait ConversationRepo: Send + Sync {
+    async fn list_conversations(
+        &self,
+        workspace_id: WorkspaceId,
+        filter: &ConversationFilter,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Page<Conversation>>;
+    async fn get_conversation(
+        &self,
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+    ) -> StoreResult<Option<Conversation>>;
+    async fn set_conversation_status(
+        &self,
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+        status: ConversationStatus,
+        now: UnixMillis,
+    ) -> StoreResult<Option<Conversation>>;
+}
+
+#[async_trait]
+pub trait MessageRepo: Send + Sync {
+    async fn list_messages(
+        &self,
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+        cursor: Option<&str>,
+        limit: u32,
+    ) -> StoreResult<Page<Message>>;
+    async fn get_message(&self, workspace_id: WorkspaceId, message_id: MessageId) -> StoreResult<Option<Message>>;
+    /// Records a queued outbound message and its send job in one transaction. With an
+    /// idempotency key already used in the workspace, returns the earlier message and `false`.
+    async fn create_outbound(&self, write: OutboundWrite) -> StoreResult<(Message, bool)>;
+    /// Records what a send attempt did, and settles its job, in one transaction.
+    async fn record_send_result(
+        &self,
+        job_id: JobId,
+        message_id: MessageId,
+        result: &SendResult,
+        now: UnixMillis,
+    ) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait IngestRepo: Send + Sync {
+    /// Stores several verified webhooks in one transaction (group commit). Each webhook gets its
+    /// own outcome; one that fails is rolled back alone and the others still commit.
+    async fn ingest_batch(&self, writes: &[InboundWrite]) -> StoreResult<Vec<StoreResult<InboundOutcome>>>;
+    async fn list_webhook_events(
+        &self,
+        workspace_id: WorkspaceId,
+        channel_id: Option<ChannelId>,
+        limit: u32,
+    ) -> StoreResult<Vec<WebhookEvent>>;
+}
+
+#[async_trait]
+pub trait QueueRepo: Send + Sync {
+    /// Enqueues a job; `None` when a job with the same dedupe key exists.
+    async fn enqueue(&self, job: NewJob, now: UnixMillis) -> StoreResult<Option<JobId>>;
+    /// Leases up to `limit` ready jobs (or jobs whose lease expired) to `worker`.
+    async fn claim_jobs(&self, worker: &str, limit: u32, lease_ms: i64, now: UnixMillis) -> StoreResult<Vec<Job>>;
+    async fn complete_job(&self, job_id: JobId, now: UnixMillis) -> StoreResult<()>;
+    async fn retry_job(&self, job_id: JobId, error: &str, retry_at: UnixMillis, now: UnixMillis) -> StoreResult<()>;
+    async fn bury_job(&self, job_id: JobId, error: &str, now: UnixMillis) -> StoreResult<()>;
+    /// Hands back every job leased by `worker` (on shutdown), without counting an attempt.
+    async fn release_leases(&self, worker: &str, now: UnixMillis) -> StoreResult<u64>;
+    async fn list_jobs(&self, workspace_id: WorkspaceId, state: JobState, limit: u32) -> StoreResult<Vec<Job>>;
+    async fn queue_stats(&self, now: UnixMillis) -> StoreResult<QueueStats>;
+    /// The earliest `run_at` of a queued job, so the dispatcher can sleep until then.
+    async fn next_run_at(&self) -> StoreResult<Option<UnixMillis>>;
+}
+
+/// Readiness facts for `/readyz`.
+#[async_trait]
+pub trait HealthRepo: Send + Sync {
+    /// Ok when the database answers and every migration is applied.
+    async fn check_ready(&self) -> StoreResult<()>;
+    /// Which backend this is (`sqlite`, `postgres`).
+    fn backend(&self) -> &'static str;
+}
+
+/// The whole store.
+pub trait Store:
+    WorkspaceRepo + ChannelRepo + ContactRepo + ConversationRepo + MessageRepo + IngestRepo + QueueRepo + HealthRepo
+{
+}
+
+impl<T> Store for T where
+    T: WorkspaceRepo + ChannelRepo + ContactRepo + ConversationRepo + MessageRepo + IngestRepo + QueueRepo + HealthRepo
+{
+}

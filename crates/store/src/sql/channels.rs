@@ -1,0 +1,91 @@
+//! Channels: a provider account and address connected to a workspace.
+
+macro_rules! impl_channel_repo {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            fn decode_channel(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::model::Channel> {
+                use $crate::sql::decode::get;
+                Ok($crate::model::Channel {
+                    channel_id: get!(row, "channel_id" as id ChannelId),
+                    workspace_id: get!(row, "workspace_id" as id WorkspaceId),
+                    kind: get!(row, "kind" as switchboard_domain::ChannelKind),
+                    provider: get!(row, "provider" as switchboard_domain::Provider),
+                    name: get!(row, "name"),
+                    address: get!(row, "address"),
+                    sealed_credentials: get!(row, "sealed_credentials"),
+                    settings: get!(row, "settings" as json),
+                    enabled: get!(row, "enabled"),
+                    created_at: get!(row, "created_at"),
+                })
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::repo::ChannelRepo for $store {
+            #[tracing::instrument(skip_all, fields(workspace_id = %channel.workspace_id, kind = %channel.kind))]
+            async fn create_channel(&self, channel: $crate::writes::NewChannel) -> $crate::StoreResult<$crate::model::Channel> {
+                let id = switchboard_domain::ChannelId::new();
+                let result = sqlx::query(
+                    "insert into channels (channel_id, workspace_id, kind, provider, name, address, \
+                     sealed_credentials, settings, enabled, created_at, updated_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9, $9)",
+                )
+                .bind(id.0)
+                .bind(channel.workspace_id.0)
+                .bind(channel.kind.as_str())
+                .bind(channel.provider.as_str())
+                .bind(&channel.name)
+                .bind(&channel.address)
+                .bind(&channel.sealed_credentials)
+                .bind(sqlx::types::Json(&channel.settings))
+                .bind(channel.now)
+                .execute(self.write_pool())
+                .await;
+                if let Err(sqlx::Error::Database(e)) = &result {
+                    if e.is_unique_violation() {
+                        return Err($crate::StoreError::Conflict(format!(
+                            "this workspace already has a {} channel for {}",
+                            channel.kind, channel.address
+                        )));
+                    }
+                }
+                result?;
+                Ok($crate::model::Channel {
+                    channel_id: id,
+                    workspace_id: channel.workspace_id,
+                    kind: channel.kind,
+                    provider: channel.provider,
+                    name: channel.name,
+                    address: channel.address,
+                    sealed_credentials: channel.sealed_credentials,
+                    settings: channel.settings,
+                    enabled: true,
+                    created_at: channel.now,
+                })
+            }
+
+            async fn get_channel(
+                &self,
+                channel_id: switchboard_domain::ChannelId,
+            ) -> $crate::StoreResult<Option<$crate::model::Channel>> {
+                let row = sqlx::query("select * from channels where channel_id = $1")
+                    .bind(channel_id.0)
+                    .fetch_optional(self.read_pool())
+                    .await?;
+                row.as_ref().map(Self::decode_channel).transpose()
+            }
+
+            async fn list_channels(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+            ) -> $crate::StoreResult<Vec<$crate::model::Channel>> {
+                let rows = sqlx::query("select * from channels where workspace_id = $1 order by created_at, channel_id")
+                    .bind(workspace_id.0)
+                    .fetch_all(self.read_pool())
+                    .await?;
+                rows.iter().map(Self::decode_channel).collect()
+            }
+        }
+    };
+}
+pub(crate) use impl_channel_repo;

@@ -1,0 +1,103 @@
+//! The embedded SQLite backend: one file in WAL mode with `synchronous = FULL` (a commit is on
+//! disk before it returns), one writer connection (SQLite has one writer at a time anyway, and a
+//! single connection never waits on a lock) and a pool of read-only connections.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{SqlSafeStr, SqlitePool, Sqlite, Transaction};
+
+use crate::error::StoreResult;
+
+/// The SQLite store.
+pub struct SqliteStore {
+    writer: SqlitePool,
+    reader: SqlitePool,
+}
+
+fn migrator() -> Migrator {
+    Migrator::with_migrations(vec![Migration::new(
+        1,
+        "foundation".into(),
+        MigrationType::Simple,
+        include_str!("migrations/0001_foundation.sql").into_sql_str(),
+        false,
+    )])
+}
+
+impl SqliteStore {
+    /// Jobs that are due, or whose lease ran out, are leased in one statement; the single writer
+    /// connection makes it atomic.
+    pub(crate) const CLAIM_JOBS_SQL: &'static str = "update jobs set state = 'running', lease_owner = $1, \
+        lease_until = $2, attempts = attempts + 1, updated_at = $3 \
+        where job_id in (select job_id from jobs \
+            where (state = 'queued' and run_at <= $3) or (state = 'running' and lease_until < $3) \
+            order by run_at limit $4) \
+        returning *";
+
+    /// Opens (creating if missing) the database file named by a `sqlite://` URL.
+    pub async fn connect(url: &str) -> StoreResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10))
+            .pragma("temp_store", "memory")
+            .pragma("cache_size", "-32768");
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .min_connections(1)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.clone())
+            .await?;
+        let reader = SqlitePoolOptions::new()
+            .max_connections(4)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options.read_only(true))
+            .await?;
+        Ok(Self { writer, reader })
+    }
+
+    /// Applies every migration not yet applied.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        migrator().run(&self.writer).await?;
+        Ok(())
+    }
+
+    pub(crate) fn read_pool(&self) -> &SqlitePool {
+        &self.reader
+    }
+
+    pub(crate) fn write_pool(&self) -> &SqlitePool {
+        &self.writer
+    }
+
+    /// `BEGIN IMMEDIATE` takes the write lock up front, so a transaction never fails half-way
+    /// because another process (an admin command) wrote in between.
+    pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
+        Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
+    }
+
+    /// Closes both pools, waiting for queries in flight.
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+crate::sql::impl_shared_repos!(SqliteStore, Sqlite);
+
+#[async_trait]
+impl crate::repo::HealthRepo for SqliteStore {
+    async fn check_ready(&self) -> StoreResult<()> {
+        crate::migrations::check_applied(&migrator(), &self.reader).await
+    }
+
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+}

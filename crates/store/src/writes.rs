@@ -1,0 +1,123 @@
+//! The inputs of the store's write operations. Each one is applied in a single transaction.
+
+use switchboard_domain::inbound::InboundEvent;
+use switchboard_domain::{
+    Attachment, ChannelId, ChannelKind, ContactId, Identity, MessageId, Provider, SenderKind,
+    WebhookEventId, WorkspaceId,
+};
+
+use crate::model::UnixMillis;
+
+/// A verified provider webhook and the events parsed from it, to be stored as one unit.
+#[derive(Debug, Clone)]
+pub struct InboundWrite {
+    pub workspace_id: WorkspaceId,
+    pub channel_id: ChannelId,
+    pub channel_kind: ChannelKind,
+    pub provider: Provider,
+    pub verification: &'static str,
+    pub content_type: String,
+    pub payload: String,
+    pub events: Vec<InboundEvent>,
+    pub received_at: UnixMillis,
+}
+
+/// What storing one webhook did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct InboundOutcome {
+    pub webhook_event_id: Option<WebhookEventId>,
+    /// Messages stored for the first time.
+    pub new_messages: Vec<StoredInbound>,
+    /// Provider message ids that were already stored (a provider retry).
+    pub duplicates: Vec<String>,
+    /// Status updates that moved a message forward.
+    pub statuses_applied: usize,
+    /// Status updates that were stale (the message was already further along).
+    pub statuses_ignored: usize,
+}
+
+impl InboundOutcome {
+    /// A short word for the webhook log.
+    pub fn summary(&self) -> &'static str {
+        if !self.new_messages.is_empty() {
+            "message"
+        } else if !self.duplicates.is_empty() {
+            "duplicate"
+        } else if self.statuses_applied > 0 {
+            "status"
+        } else if self.statuses_ignored > 0 {
+            "stale_status"
+        } else {
+            "ignored"
+        }
+    }
+}
+
+/// A newly stored inbound message and what the keyword in it changed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredInbound {
+    pub message_id: MessageId,
+    pub contact_id: ContactId,
+    pub provider_message_id: String,
+    pub opt_change: Option<OptChange>,
+    pub help_requested: bool,
+}
+
+/// A change of a contact identity's opt-out state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OptChange {
+    OptedOut,
+    OptedIn,
+}
+
+/// An outbound message to record as queued, with its send job, in one transaction.
+#[derive(Debug, Clone)]
+pub struct OutboundWrite {
+    pub workspace_id: WorkspaceId,
+    pub contact_id: ContactId,
+    pub channel_id: ChannelId,
+    pub sender_kind: SenderKind,
+    pub body: String,
+    pub attachments: Vec<Attachment>,
+    pub from_address: String,
+    pub to_address: String,
+    pub segments: Option<i32>,
+    pub encoding: Option<String>,
+    pub idempotency_key: Option<String>,
+    /// A hash of the request, so a reused idempotency key with a different body is caught.
+    pub request_fingerprint: Option<String>,
+    pub max_attempts: i32,
+    pub now: UnixMillis,
+}
+
+/// A new contact and the identities it starts with.
+#[derive(Debug, Clone)]
+pub struct NewContact {
+    pub workspace_id: WorkspaceId,
+    pub display_name: Option<String>,
+    pub identities: Vec<Identity>,
+    pub now: UnixMillis,
+}
+
+/// A channel to connect.
+#[derive(Debug, Clone)]
+pub struct NewChannel {
+    pub workspace_id: WorkspaceId,
+    pub kind: ChannelKind,
+    pub provider: Provider,
+    pub name: String,
+    pub address: String,
+    pub sealed_credentials: Vec<u8>,
+    pub settings: serde_json::Value,
+    pub now: UnixMillis,
+}
+
+/// The outcome of a send attempt, recorded by the dispatcher.
+#[derive(Debug, Clone)]
+pub enum SendResult {
+    Sent { provider_message_id: String },
+    /// A transient failure; the job runs again at `retry_at`.
+    Retry { error: String, retry_at: UnixMillis },
+    /// A permanent failure, or the last retry: the message is failed and the job is dead.
+    Failed { error_code: Option<String>, error_reason: String },
+}

@@ -1,0 +1,89 @@
+//! Shared setup: a workspace with an SMS channel, and inbound webhooks to feed it.
+
+use std::sync::Arc;
+
+use switchboard_domain::inbound::{InboundEvent, InboundMessage, StatusUpdate};
+use switchboard_domain::{ChannelKind, Identity, IdentityKind, MessageStatus, Provider, SenderKind};
+use switchboard_store::model::{Channel, Workspace};
+use switchboard_store::writes::{InboundWrite, NewChannel, OutboundWrite};
+use switchboard_store::Store;
+
+pub const NOW: i64 = 1_800_000_000_000;
+
+pub struct Fixture {
+    pub workspace: Workspace,
+    pub channel: Channel,
+}
+
+pub async fn workspace_with_sms_channel(store: &Arc<dyn Store>, name: &str) -> Fixture {
+    let workspace = store.create_workspace(name, "Reply STOP to opt out.", NOW).await.unwrap();
+    let channel = store
+        .create_channel(NewChannel {
+            workspace_id: workspace.workspace_id,
+            kind: ChannelKind::Sms,
+            provider: Provider::Twilio,
+            name: "Front desk".into(),
+            address: "+14155550100".into(),
+            sealed_credentials: vec![1, 2, 3],
+            settings: serde_json::json!({ "base_url": "http://127.0.0.1:1" }),
+            now: NOW,
+        })
+        .await
+        .unwrap();
+    Fixture { workspace, channel }
+}
+
+pub fn inbound_sms(fixture: &Fixture, sid: &str, from: &str, text: &str, at: i64) -> InboundWrite {
+    InboundWrite {
+        workspace_id: fixture.workspace.workspace_id,
+        channel_id: fixture.channel.channel_id,
+        channel_kind: ChannelKind::Sms,
+        provider: Provider::Twilio,
+        verification: "twilio-signature",
+        content_type: "application/x-www-form-urlencoded".into(),
+        payload: format!("MessageSid={sid}&From={from}&Body={text}"),
+        events: vec![InboundEvent::Message(InboundMessage {
+            channel_kind: ChannelKind::Sms,
+            provider_message_id: sid.into(),
+            from: Identity::parse(IdentityKind::Phone, from).unwrap(),
+            from_address: from.into(),
+            to_address: fixture.channel.address.clone(),
+            profile_name: None,
+            text: text.into(),
+            attachments: vec![],
+        })],
+        received_at: at,
+    }
+}
+
+pub fn status_callback(fixture: &Fixture, sid: &str, status: MessageStatus, at: i64) -> InboundWrite {
+    InboundWrite {
+        events: vec![InboundEvent::Status(StatusUpdate {
+            provider_message_id: sid.into(),
+            status,
+            error_code: (status == MessageStatus::Failed).then(|| "30003".into()),
+            error_reason: (status == MessageStatus::Failed).then(|| "Unreachable destination handset".into()),
+        })],
+        payload: format!("MessageSid={sid}&MessageStatus={status}"),
+        ..inbound_sms(fixture, sid, "+14155550199", "", at)
+    }
+}
+
+pub fn outbound(fixture: &Fixture, contact_id: switchboard_domain::ContactId, body: &str, key: Option<&str>) -> OutboundWrite {
+    OutboundWrite {
+        workspace_id: fixture.workspace.workspace_id,
+        contact_id,
+        channel_id: fixture.channel.channel_id,
+        sender_kind: SenderKind::Staff,
+        body: body.into(),
+        attachments: vec![],
+        from_address: fixture.channel.address.clone(),
+        to_address: "+14155550123".into(),
+        segments: Some(1),
+        encoding: Some("gsm7".into()),
+        idempotency_key: key.map(str::to_owned),
+        request_fingerprint: key.map(|k| format!("fp-{k}")),
+        max_attempts: 4,
+        now: NOW,
+    }
+}

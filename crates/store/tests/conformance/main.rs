@@ -1,0 +1,9 @@
+//! The store conformance suite: every test runs against SQLite and against PostgreSQL, so the
+//! two backends cannot drift apart in behaviour.
+
+mod fixtures;
+mod ingest;
+mod isolation;
+mod outbound;
+mod queue;
+mod records;
