@@ -1,0 +1,151 @@
+//! The adapter trait and the values that cross it.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use switchboard_domain::inbound::InboundEvent;
+use switchboard_domain::{ChannelId, ChannelKind, Provider};
+
+/// What an adapter knows about the channel it works for. Credentials arrive decrypted and are
+/// never logged.
+#[derive(Clone)]
+pub struct ChannelContext {
+    pub channel_id: ChannelId,
+    pub kind: ChannelKind,
+    /// Our address on the provider, as stored (E.164 for phone channels).
+    pub address: String,
+    pub credentials: serde_json::Value,
+    pub settings: serde_json::Value,
+    /// The public URL this deployment is reached at, without a trailing slash.
+    pub public_url: String,
+}
+
+impl std::fmt::Debug for ChannelContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ChannelContext")
+            .field("channel_id", &self.channel_id)
+            .field("kind", &self.kind)
+            .field("address", &self.address)
+            .field("credentials", &"<redacted>")
+            .finish()
+    }
+}
+
+impl ChannelContext {
+    /// Where providers POST this channel's inbound messages.
+    pub fn webhook_url(&self, provider: Provider) -> String {
+        format!("{}/webhooks/{}/{}", self.public_url, provider, self.channel_id)
+    }
+
+    /// Where providers POST delivery reports for this channel's messages.
+    pub fn status_callback_url(&self, provider: Provider) -> String {
+        format!("{}/webhooks/{}/{}/status", self.public_url, provider, self.channel_id)
+    }
+}
+
+/// A webhook request exactly as it arrived.
+#[derive(Debug, Clone, Copy)]
+pub struct WebhookRequest<'a> {
+    /// The path and query string as received (`/webhooks/twilio/...?...`).
+    pub path_and_query: &'a str,
+    pub headers: &'a http::HeaderMap,
+    pub body: &'a [u8],
+}
+
+/// Why a webhook failed verification. Every variant answers 403 (401 when unsigned).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VerifyError {
+    #[error("the request carries no {0} header")]
+    MissingSignature(&'static str),
+    #[error("the {0} header does not match the request; check the auth token and the public URL")]
+    BadSignature(&'static str),
+    #[error("the body does not match its bodySHA256 parameter")]
+    BodyHashMismatch,
+    #[error("the channel has no usable credentials: {0}")]
+    Credentials(String),
+}
+
+/// Why a verified webhook could not be understood.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    #[error("malformed webhook: {0}")]
+    Malformed(String),
+    #[error("this webhook is for a {actual} channel but was sent to a {expected} channel; point the provider at that channel's webhook URL")]
+    WrongChannelKind { expected: ChannelKind, actual: ChannelKind },
+}
+
+/// The answer the provider expects once the webhook is stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WebhookReply {
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+/// A message to hand to the provider.
+#[derive(Debug, Clone)]
+pub struct OutboundRequest {
+    /// The customer's identity value (E.164 for phone channels).
+    pub to: String,
+    pub body: String,
+    pub media_urls: Vec<String>,
+    pub status_callback_url: Option<String>,
+}
+
+/// The provider accepted the message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendReceipt {
+    pub provider_message_id: String,
+}
+
+/// Whether trying again can help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Rate limited, provider trouble, network trouble: retry with backoff.
+    Transient,
+    /// The provider refused this message for good (opted out, invalid number, ...).
+    Permanent,
+}
+
+/// A send that did not go through.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct SendError {
+    pub kind: FailureKind,
+    /// The provider's error code, when it gave one.
+    pub code: Option<String>,
+    /// What happened, in words a person can act on.
+    pub reason: String,
+    /// How long the provider asked us to wait, when it said.
+    pub retry_after: Option<Duration>,
+}
+
+impl SendError {
+    pub fn transient(reason: impl Into<String>) -> Self {
+        Self { kind: FailureKind::Transient, code: None, reason: reason.into(), retry_after: None }
+    }
+
+    pub fn permanent(code: Option<String>, reason: impl Into<String>) -> Self {
+        Self { kind: FailureKind::Permanent, code, reason: reason.into(), retry_after: None }
+    }
+}
+
+/// One provider's integration.
+#[async_trait]
+pub trait ChannelAdapter: Send + Sync {
+    fn provider(&self) -> Provider;
+
+    /// The name of the check `verify` performs, kept with each stored webhook.
+    fn verification(&self) -> &'static str;
+
+    /// Checks the provider's signature over the raw request, in constant time.
+    fn verify(&self, channel: &ChannelContext, request: &WebhookRequest<'_>) -> Result<(), VerifyError>;
+
+    /// Turns a verified request into events.
+    fn parse(&self, channel: &ChannelContext, request: &WebhookRequest<'_>) -> Result<Vec<InboundEvent>, ParseError>;
+
+    /// The answer to give the provider after the events are stored.
+    fn reply(&self) -> WebhookReply;
+
+    /// Hands a message to the provider.
+    async fn send(&self, channel: &ChannelContext, message: &OutboundRequest) -> Result<SendReceipt, SendError>;
+}

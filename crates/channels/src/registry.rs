@@ -1,0 +1,33 @@
+//! The registry: which adapter serves which provider.
+
+use std::sync::Arc;
+
+use switchboard_domain::Provider;
+
+use crate::adapter::ChannelAdapter;
+use crate::twilio::{TwilioAdapter, TwilioConfig};
+
+/// Every adapter of this build, by provider.
+#[derive(Clone)]
+pub struct AdapterRegistry {
+    twilio: Arc<TwilioAdapter>,
+}
+
+/// Provider settings that are not per channel.
+#[derive(Debug, Clone, Default)]
+pub struct ProvidersConfig {
+    pub twilio: TwilioConfig,
+}
+
+impl AdapterRegistry {
+    pub fn new(config: ProvidersConfig) -> Self {
+        let client = crate::http::client();
+        Self { twilio: Arc::new(TwilioAdapter::new(config.twilio, client)) }
+    }
+
+    pub fn get(&self, provider: Provider) -> Arc<dyn ChannelAdapter> {
+        match provider {
+            Provider::Twilio => self.twilio.clone(),
+        }
+    }
+}
