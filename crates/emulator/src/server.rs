@@ -1,0 +1,93 @@
+//! The HTTP server: binds the listener, routes Twilio's API and the `/_emulator` control
+//! API, and holds what every request handler and background task shares.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::routing::{get, post};
+use tokio::sync::watch;
+
+use crate::state::State;
+use crate::{EmulatorConfig, EmulatorHandle, control, messages_api};
+
+/// What handlers, background tasks and handles share.
+pub(crate) struct Shared {
+    pub state: State,
+    pub config: EmulatorConfig,
+    /// Client for webhooks and callbacks: no proxy, no redirects, Twilio's 15 s timeout.
+    pub http: reqwest::Client,
+    pub base_url: String,
+    pub shutdown: watch::Sender<bool>,
+    /// Becomes true once the server stopped serving.
+    pub stopped: watch::Sender<bool>,
+}
+
+/// Binds and spawns the server; see [`crate::start`].
+pub(crate) async fn start(config: EmulatorConfig) -> std::io::Result<EmulatorHandle> {
+    let listener = tokio::net::TcpListener::bind(config.bind).await?;
+    let local = listener.local_addr()?;
+    let http = reqwest::Client::builder()
+        .no_proxy()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(15))
+        .build()
+        .map_err(std::io::Error::other)?;
+    let (shutdown, mut shutdown_rx) = watch::channel(false);
+    let shared = Arc::new(Shared {
+        state: State::new(),
+        config,
+        http,
+        base_url: format!("http://{}", reachable(local)),
+        shutdown,
+        stopped: watch::Sender::new(false),
+    });
+
+    let app = router(shared.clone());
+    let stopped = shared.clone();
+    tokio::spawn(async move {
+        let stop = async move {
+            let _ = shutdown_rx.wait_for(|stop| *stop).await;
+        };
+        if let Err(error) = axum::serve(listener, app)
+            .with_graceful_shutdown(stop)
+            .await
+        {
+            tracing::warn!(%error, "twilio emulator server stopped");
+        }
+        stopped.stopped.send_replace(true);
+    });
+    tracing::debug!(base_url = %shared.base_url, "twilio emulator listening");
+    Ok(EmulatorHandle::from_shared(shared))
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(
+            "/2010-04-01/Accounts/{account_sid}/Messages.json",
+            post(messages_api::create_message),
+        )
+        .route(
+            "/2010-04-01/Accounts/{account_sid}/Messages/{file}",
+            get(messages_api::fetch_message),
+        )
+        .route("/_emulator/inbound", post(control::inbound))
+        .route("/_emulator/messages", get(control::messages))
+        .route("/_emulator/failures", post(control::failures))
+        .fallback(messages_api::not_found)
+        .with_state(shared)
+}
+
+/// The address clients should use: a wildcard bind is reached through loopback.
+fn reachable(local: SocketAddr) -> SocketAddr {
+    match local.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv4Addr::LOCALHOST, local.port()))
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::from((Ipv6Addr::LOCALHOST, local.port()))
+        }
+        _ => local,
+    }
+}
