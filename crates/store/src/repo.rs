@@ -107,6 +107,13 @@ pub trait MessageRepo: Send + Sync {
         limit: u32,
     ) -> StoreResult<Page<Message>>;
     async fn get_message(&self, workspace_id: WorkspaceId, message_id: MessageId) -> StoreResult<Option<Message>>;
+    /// When the contact last wrote to us on this channel (for the WhatsApp 24-hour window).
+    async fn last_inbound_at(
+        &self,
+        workspace_id: WorkspaceId,
+        contact_id: ContactId,
+        channel_id: ChannelId,
+    ) -> StoreResult<Option<UnixMillis>>;
     /// Records a queued outbound message and its send job in one transaction. With an
     /// idempotency key already used in the workspace, returns the earlier message and `false`.
     async fn create_outbound(&self, write: OutboundWrite) -> StoreResult<(Message, bool)>;

@@ -102,6 +102,8 @@ pub struct NewContact {
 /// A channel to connect.
 #[derive(Debug, Clone)]
 pub struct NewChannel {
+    /// Chosen by the caller, because sealed credentials are bound to the channel id.
+    pub channel_id: ChannelId,
     pub workspace_id: WorkspaceId,
     pub kind: ChannelKind,
     pub provider: Provider,

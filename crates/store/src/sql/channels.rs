@@ -24,7 +24,7 @@ macro_rules! impl_channel_repo {
         impl $crate::repo::ChannelRepo for $store {
             #[tracing::instrument(skip_all, fields(workspace_id = %channel.workspace_id, kind = %channel.kind))]
             async fn create_channel(&self, channel: $crate::writes::NewChannel) -> $crate::StoreResult<$crate::model::Channel> {
-                let id = switchboard_domain::ChannelId::new();
+                let id = channel.channel_id;
                 let result = sqlx::query(
                     "insert into channels (channel_id, workspace_id, kind, provider, name, address, \
                      sealed_credentials, settings, enabled, created_at, updated_at) \

@@ -157,6 +157,24 @@ macro_rules! impl_message_repo {
                 row.as_ref().map(Self::decode_message).transpose()
             }
 
+            async fn last_inbound_at(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                contact_id: switchboard_domain::ContactId,
+                channel_id: switchboard_domain::ChannelId,
+            ) -> $crate::StoreResult<Option<$crate::model::UnixMillis>> {
+                let at: Option<i64> = sqlx::query_scalar(
+                    "select max(created_at) from messages where workspace_id = $1 and contact_id = $2 \
+                     and channel_id = $3 and direction = 'inbound'",
+                )
+                .bind(workspace_id.0)
+                .bind(contact_id.0)
+                .bind(channel_id.0)
+                .fetch_one(self.read_pool())
+                .await?;
+                Ok(at)
+            }
+
             #[tracing::instrument(skip_all, fields(workspace_id = %write.workspace_id, channel_id = %write.channel_id))]
             async fn create_outbound(
                 &self,

@@ -19,6 +19,7 @@ pub async fn workspace_with_sms_channel(store: &Arc<dyn Store>, name: &str) -> F
     let workspace = store.create_workspace(name, "Reply STOP to opt out.", NOW).await.unwrap();
     let channel = store
         .create_channel(NewChannel {
+            channel_id: switchboard_domain::ChannelId::new(),
             workspace_id: workspace.workspace_id,
             kind: ChannelKind::Sms,
             provider: Provider::Twilio,

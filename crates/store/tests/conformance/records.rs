@@ -39,6 +39,7 @@ async fn channels_keep_their_settings_and_refuse_a_duplicate_address() {
         assert_eq!(loaded, fx.channel, "{backend}");
         assert_eq!(loaded.settings["base_url"], "http://127.0.0.1:1");
         let mut again = switchboard_store::writes::NewChannel {
+            channel_id: switchboard_domain::ChannelId::new(),
             workspace_id: fx.workspace.workspace_id,
             kind: ChannelKind::Sms,
             provider: switchboard_domain::Provider::Twilio,

@@ -28,10 +28,16 @@ fn docs_example() -> Vec<(String, String)> {
 }
 
 #[test]
-fn twilios_documented_example_signature_is_reproduced() {
-    // The example of Twilio's "Webhooks security" page and its SDKs' validator tests.
+fn twilios_documented_example_signatures_are_reproduced() {
+    // The example of Twilio's webhook security documentation, in its older and current editions
+    // (the current one calls from +14158675310).
     let url = "https://mycompany.com/myapp.php?foo=1&bar=2";
     assert_eq!(compute("12345", url, &docs_example()), "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
+    let current: Vec<(String, String)> = docs_example()
+        .into_iter()
+        .map(|(k, v)| (k, if v == "+12349013030" { "+14158675310".to_owned() } else { v }))
+        .collect();
+    assert_eq!(compute("12345", url, &current), "GvWf1cFY/Q7PnoempGyD5oXAezc=");
 }
 
 #[test]

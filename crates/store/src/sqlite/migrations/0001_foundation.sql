@@ -116,6 +116,7 @@ create table messages (
     unique (workspace_id, idempotency_key)
 );
 create index messages_by_conversation on messages (conversation_id, message_id);
+create index messages_by_contact_channel on messages (contact_id, channel_id, direction, created_at);
 
 -- Status callbacks that arrived before the send that they report on was recorded.
 create table early_statuses (

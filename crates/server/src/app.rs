@@ -1,0 +1,128 @@
+//! Building and running the application: connect and migrate the store, load the secret key,
+//! bind the listener (port 0 in tests, so they never race for a port), start the ingest
+//! committers and the dispatcher, serve until told to stop, then shut down gracefully: stop
+//! accepting, finish requests in flight, let running jobs finish and release leases.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::Context;
+use switchboard_channels::AdapterRegistry;
+use switchboard_store::Store;
+use tokio::net::TcpListener;
+use tokio::sync::{watch, Notify};
+
+use crate::channels::ChannelDirectory;
+use crate::config::Config;
+use crate::secrets::SecretBox;
+use crate::state::AppState;
+use crate::workers::Dispatcher;
+
+/// A built application, bound to its address but not yet serving.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    committers: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let store = switchboard_store::connect(&config.database_url)
+            .await
+            .with_context(|| format!("opening the database {}", switchboard_store::redact(&config.database_url)))?;
+        Self::build_with_store(config, store).await
+    }
+
+    /// Builds on an already connected (and migrated) store.
+    pub async fn build_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
+        let secrets = SecretBox::load(&config.secret_key)?;
+        let listener = TcpListener::bind(config.bind)
+            .await
+            .with_context(|| format!("binding {}", config.bind))?;
+        let local = listener.local_addr()?;
+        let public_url: Arc<str> = config
+            .public_url
+            .clone()
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| format!("http://{local}"))
+            .into();
+        let (ingest, committers) =
+            crate::ingest::start(store.clone(), config.ingest_committers, config.ingest_batch_max);
+        let state = AppState {
+            channels: ChannelDirectory::new(store.clone(), secrets.clone(), public_url.clone()),
+            adapters: AdapterRegistry::new(config.providers.clone()),
+            store,
+            secrets,
+            ingest,
+            dispatch_wakeup: Arc::new(Notify::new()),
+            config: Arc::new(config),
+            public_url,
+        };
+        crate::telemetry::prometheus();
+        Ok(Self { listener, state, committers })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then shuts down gracefully.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let Self { listener, state, committers } = self;
+        let (stop_workers, workers_stopped) = watch::channel(false);
+        let dispatcher = state
+            .config
+            .run_workers
+            .then(|| tokio::spawn(Dispatcher::new(state.clone()).run(workers_stopped)));
+        let upkeep = tokio::spawn(async {
+            let handle = crate::telemetry::prometheus();
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                handle.run_upkeep();
+            }
+        });
+        let router = crate::http::router(state.clone());
+        tracing::info!(address = %listener.local_addr()?, public_url = %state.public_url, database = state.store.backend(), "serving");
+        let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+        tracing::info!("no longer accepting requests; stopping workers");
+        let _ = stop_workers.send(true);
+        if let Some(dispatcher) = dispatcher {
+            let _ = dispatcher.await;
+        }
+        upkeep.abort();
+        drop(state);
+        for committer in committers {
+            let _ = committer.await;
+        }
+        tracing::info!("stopped");
+        served.context("serving HTTP")
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutdown requested");
+}

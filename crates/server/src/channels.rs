@@ -1,0 +1,75 @@
+//! The channel directory: channels with their credentials decrypted, as adapters need them,
+//! cached briefly so the webhook hot path does not read and decrypt the channel on every request.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use switchboard_channels::ChannelContext;
+use switchboard_domain::ChannelId;
+use switchboard_store::model::Channel;
+use switchboard_store::{Store, StoreError};
+
+use crate::secrets::{SecretBox, SecretError};
+
+/// How long a channel stays cached; a change (new credentials) takes effect within this time.
+const TTL: Duration = Duration::from_secs(10);
+
+/// A channel record with the context its adapter works with.
+#[derive(Debug, Clone)]
+pub struct ResolvedChannel {
+    pub record: Channel,
+    pub context: ChannelContext,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChannelError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+}
+
+#[derive(Clone)]
+pub struct ChannelDirectory {
+    store: Arc<dyn Store>,
+    secrets: SecretBox,
+    public_url: Arc<str>,
+    cache: Arc<RwLock<HashMap<ChannelId, (Instant, Arc<ResolvedChannel>)>>>,
+}
+
+impl ChannelDirectory {
+    pub fn new(store: Arc<dyn Store>, secrets: SecretBox, public_url: Arc<str>) -> Self {
+        Self { store, secrets, public_url, cache: Arc::default() }
+    }
+
+    /// The channel with this id, in any workspace; `None` when there is none.
+    pub async fn get(&self, channel_id: ChannelId) -> Result<Option<Arc<ResolvedChannel>>, ChannelError> {
+        if let Some((at, channel)) = self.cache.read().expect("cache lock").get(&channel_id) {
+            if at.elapsed() < TTL {
+                return Ok(Some(channel.clone()));
+            }
+        }
+        let Some(record) = self.store.get_channel(channel_id).await? else {
+            return Ok(None);
+        };
+        let resolved = Arc::new(self.resolve(record)?);
+        self.cache.write().expect("cache lock").insert(channel_id, (Instant::now(), resolved.clone()));
+        Ok(Some(resolved))
+    }
+
+    /// Decrypts a channel's credentials into the adapter's context.
+    pub fn resolve(&self, record: Channel) -> Result<ResolvedChannel, SecretError> {
+        let plaintext = self.secrets.open(&record.sealed_credentials, record.channel_id.0.as_bytes())?;
+        let credentials = serde_json::from_slice(&plaintext).map_err(|_| SecretError::Open)?;
+        let context = ChannelContext {
+            channel_id: record.channel_id,
+            kind: record.kind,
+            address: record.address.clone(),
+            credentials,
+            settings: record.settings.clone(),
+            public_url: self.public_url.to_string(),
+        };
+        Ok(ResolvedChannel { record, context })
+    }
+}

@@ -1,0 +1,70 @@
+//! Server configuration: where to listen, which database, how the world reaches us, where the
+//! secret key lives, and the knobs of the queue and the ingest path.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use switchboard_channels::registry::ProvidersConfig;
+use switchboard_store::queue::RetryPolicy;
+
+/// Everything `Application::build` needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Address to listen on; port 0 picks a free port (tests).
+    pub bind: SocketAddr,
+    /// `sqlite://FILE` or `postgres://...`.
+    pub database_url: String,
+    /// The URL providers reach this server at (used in webhook URLs and to verify signatures).
+    /// `None` means `http://{bind}` as actually bound.
+    pub public_url: Option<String>,
+    pub secret_key: SecretKeySource,
+    pub providers: ProvidersConfig,
+    pub retry: RetryPolicy,
+    /// Largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// Most webhooks committed in one transaction.
+    pub ingest_batch_max: usize,
+    /// Concurrent batch committers (1 for SQLite, a few for PostgreSQL).
+    pub ingest_committers: usize,
+    /// Sends the dispatcher runs at once.
+    pub dispatch_concurrency: usize,
+    /// How long a claimed job is leased before another worker may take it.
+    pub job_lease: Duration,
+    /// How often the dispatcher looks for due jobs when nothing wakes it.
+    pub dispatch_poll: Duration,
+    /// Run the dispatcher in this process.
+    pub run_workers: bool,
+}
+
+/// Where the key that encrypts provider credentials comes from.
+#[derive(Debug, Clone)]
+pub enum SecretKeySource {
+    /// `SWITCHBOARD_SECRET_KEY`: 32 bytes, base64 or hex.
+    Value(String),
+    /// A key file, created with mode 0600 on first start when missing.
+    File(PathBuf),
+}
+
+impl Config {
+    /// Defaults for a database URL: listen on 127.0.0.1:8080, key file beside the database.
+    pub fn new(database_url: impl Into<String>) -> Self {
+        let database_url = database_url.into();
+        let is_sqlite = database_url.starts_with("sqlite:");
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            secret_key: SecretKeySource::File(PathBuf::from("switchboard.key")),
+            database_url,
+            public_url: None,
+            providers: ProvidersConfig::default(),
+            retry: RetryPolicy::default(),
+            max_body_bytes: 1024 * 1024,
+            ingest_batch_max: 256,
+            ingest_committers: if is_sqlite { 1 } else { 4 },
+            dispatch_concurrency: 16,
+            job_lease: Duration::from_secs(60),
+            dispatch_poll: Duration::from_secs(1),
+            run_workers: true,
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! The REST API under `/api/v1`: workspace API keys as Bearer tokens, JSON in and out, errors as
+//! problem+json, cursor pagination, and the OpenAPI description at `/api/v1/openapi.json`.
+
+mod contacts;
+mod conversations;
+mod debug;
+mod messages;
+pub mod openapi;
+
+use axum::Router;
+
+use crate::state::AppState;
+
+/// Default and largest page sizes.
+pub const DEFAULT_LIMIT: u32 = 50;
+pub const MAX_LIMIT: u32 = 200;
+
+/// Every route of the API, as (method, path template). The OpenAPI test checks each is described.
+pub const ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v1/contacts"),
+    ("post", "/api/v1/contacts"),
+    ("get", "/api/v1/contacts/{contact_id}"),
+    ("post", "/api/v1/contacts/{contact_id}/identities"),
+    ("get", "/api/v1/conversations"),
+    ("get", "/api/v1/conversations/{conversation_id}"),
+    ("patch", "/api/v1/conversations/{conversation_id}"),
+    ("get", "/api/v1/conversations/{conversation_id}/messages"),
+    ("post", "/api/v1/messages"),
+    ("get", "/api/v1/messages/{message_id}"),
+    ("get", "/api/v1/channels"),
+    ("get", "/api/v1/webhook-events"),
+    ("get", "/api/v1/jobs"),
+    ("get", "/api/v1/openapi.json"),
+];
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(contacts::router())
+        .merge(conversations::router())
+        .merge(messages::router())
+        .merge(debug::router())
+        .merge(openapi::router())
+}
+
+/// Clamps a requested page size.
+pub fn page_limit(limit: Option<u32>) -> u32 {
+    limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT)
+}

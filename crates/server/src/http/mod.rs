@@ -1,0 +1,41 @@
+//! The HTTP layer: provider webhooks, the REST API under `/api/v1`, and the operations endpoints.
+//! Each feature module has its own `router()`; this module puts them together with the body size
+//! limit, request tracing and error logging.
+
+pub mod api;
+pub mod auth;
+pub mod extract;
+pub mod ops;
+pub mod problem;
+pub mod views;
+pub mod webhooks;
+
+use axum::Router;
+use axum::extract::Request;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use tower_http::trace::TraceLayer;
+
+use crate::state::AppState;
+
+/// The whole application's routes.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .merge(webhooks::router())
+        .merge(api::router())
+        .merge(ops::router())
+        .layer(middleware::from_fn(log_server_errors))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Logs the cause of every 5xx answer; the client only sees an opaque message.
+async fn log_server_errors(request: Request, next: Next) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let response = next.run(request).await;
+    if let Some(problem::InternalCause(cause)) = response.extensions().get::<problem::InternalCause>() {
+        tracing::error!(%method, %path, status = response.status().as_u16(), cause = %cause, "request failed");
+    }
+    response
+}

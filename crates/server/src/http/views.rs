@@ -1,0 +1,234 @@
+//! How records look in the API: ids as strings, times in RFC 3339, secrets never.
+
+use serde::Serialize;
+use switchboard_store::model::{Channel, Contact, Conversation, Message, Page, WebhookEvent};
+use switchboard_store::queue::Job;
+
+use crate::clock::rfc3339;
+
+fn time(ms: Option<i64>) -> Option<String> {
+    ms.map(rfc3339)
+}
+
+#[derive(Serialize)]
+pub struct PageView<T> {
+    pub data: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+impl<T> PageView<T> {
+    pub fn from_page<R>(page: Page<R>, view: impl Fn(R) -> T) -> Self {
+        Self { data: page.items.into_iter().map(view).collect(), next_cursor: page.next_cursor }
+    }
+}
+
+#[derive(Serialize)]
+pub struct IdentityView {
+    pub id: String,
+    pub kind: String,
+    pub value: String,
+    pub opted_out: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct ContactView {
+    pub id: String,
+    pub display_name: Option<String>,
+    pub identities: Vec<IdentityView>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<Contact> for ContactView {
+    fn from(c: Contact) -> Self {
+        Self {
+            id: c.contact_id.to_string(),
+            display_name: c.display_name,
+            identities: c
+                .identities
+                .into_iter()
+                .map(|i| IdentityView {
+                    id: i.identity_id.to_string(),
+                    kind: i.kind.to_string(),
+                    value: i.value,
+                    opted_out: i.opted_out.iter().map(ToString::to_string).collect(),
+                })
+                .collect(),
+            created_at: rfc3339(c.created_at),
+            updated_at: rfc3339(c.updated_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ConversationView {
+    pub id: String,
+    pub contact_id: String,
+    pub status: String,
+    pub unread_count: i32,
+    pub last_message_at: Option<String>,
+    pub last_channel_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<Conversation> for ConversationView {
+    fn from(c: Conversation) -> Self {
+        Self {
+            id: c.conversation_id.to_string(),
+            contact_id: c.contact_id.to_string(),
+            status: c.status.to_string(),
+            unread_count: c.unread_count,
+            last_message_at: time(c.last_message_at),
+            last_channel_id: c.last_channel_id.map(|c| c.to_string()),
+            created_at: rfc3339(c.created_at),
+            updated_at: rfc3339(c.updated_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct StatusStep {
+    pub status: String,
+    pub at: String,
+}
+
+#[derive(Serialize)]
+pub struct MessageView {
+    pub id: String,
+    pub conversation_id: String,
+    pub contact_id: String,
+    pub channel_id: String,
+    pub direction: String,
+    pub sender: String,
+    pub body: String,
+    pub attachments: Vec<switchboard_domain::Attachment>,
+    pub from: String,
+    pub to: String,
+    pub provider_message_id: Option<String>,
+    pub status: String,
+    pub status_history: Vec<StatusStep>,
+    pub error_code: Option<String>,
+    pub error_reason: Option<String>,
+    pub segments: Option<i32>,
+    pub encoding: Option<String>,
+    pub created_at: String,
+}
+
+impl From<Message> for MessageView {
+    fn from(m: Message) -> Self {
+        Self {
+            id: m.message_id.to_string(),
+            conversation_id: m.conversation_id.to_string(),
+            contact_id: m.contact_id.to_string(),
+            channel_id: m.channel_id.to_string(),
+            direction: m.direction.as_str().to_owned(),
+            sender: m.sender_kind.as_str().to_owned(),
+            body: m.body,
+            attachments: m.attachments,
+            from: m.from_address,
+            to: m.to_address,
+            provider_message_id: m.provider_message_id,
+            status: m.status.to_string(),
+            status_history: m
+                .times
+                .history()
+                .into_iter()
+                .map(|(status, at)| StatusStep { status: status.to_string(), at: rfc3339(at) })
+                .collect(),
+            error_code: m.error_code,
+            error_reason: m.error_reason,
+            segments: m.segments,
+            encoding: m.encoding,
+            created_at: rfc3339(m.created_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct ChannelView {
+    pub id: String,
+    pub kind: String,
+    pub provider: String,
+    pub name: String,
+    pub address: String,
+    pub enabled: bool,
+    pub webhook_url: String,
+    pub status_callback_url: String,
+    pub created_at: String,
+}
+
+impl ChannelView {
+    pub fn new(c: Channel, public_url: &str) -> Self {
+        let webhook_url = format!("{public_url}/webhooks/{}/{}", c.provider, c.channel_id);
+        Self {
+            id: c.channel_id.to_string(),
+            kind: c.kind.to_string(),
+            provider: c.provider.to_string(),
+            name: c.name,
+            address: c.address,
+            enabled: c.enabled,
+            status_callback_url: format!("{webhook_url}/status"),
+            webhook_url,
+            created_at: rfc3339(c.created_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct WebhookEventView {
+    pub id: String,
+    pub channel_id: String,
+    pub provider: String,
+    pub verification: String,
+    pub outcome: String,
+    pub content_type: String,
+    pub payload: String,
+    pub received_at: String,
+}
+
+impl From<WebhookEvent> for WebhookEventView {
+    fn from(e: WebhookEvent) -> Self {
+        Self {
+            id: e.webhook_event_id.to_string(),
+            channel_id: e.channel_id.to_string(),
+            provider: e.provider.to_string(),
+            verification: e.verification,
+            outcome: e.outcome,
+            content_type: e.content_type,
+            payload: e.payload,
+            received_at: rfc3339(e.received_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct JobView {
+    pub id: String,
+    pub kind: String,
+    pub state: String,
+    pub payload: serde_json::Value,
+    pub attempts: i32,
+    pub max_attempts: i32,
+    pub last_error: Option<String>,
+    pub run_at: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<Job> for JobView {
+    fn from(j: Job) -> Self {
+        Self {
+            id: j.job_id.to_string(),
+            kind: j.kind,
+            state: j.state.as_str().to_owned(),
+            payload: j.payload,
+            attempts: j.attempts,
+            max_attempts: j.max_attempts,
+            last_error: j.last_error,
+            run_at: rfc3339(j.run_at),
+            created_at: rfc3339(j.created_at),
+            updated_at: rfc3339(j.updated_at),
+        }
+    }
+}

@@ -1,0 +1,114 @@
+//! `POST /webhooks/{provider}/{channel_id}` (and `/status` for delivery reports): verify the
+//! signature over the raw bytes, parse, store durably (group commit), and only then answer the
+//! provider. A request that fails verification stores nothing: it is counted and logged.
+
+use std::sync::Arc;
+
+use axum::body::{to_bytes, Body};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use switchboard_channels::{VerifyError, WebhookRequest};
+use switchboard_domain::{ChannelId, Provider};
+use switchboard_store::writes::InboundWrite;
+
+use super::problem::Problem;
+use crate::channels::ResolvedChannel;
+use crate::clock::now_ms;
+use crate::state::AppState;
+use crate::telemetry::WEBHOOKS;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/webhooks/{provider}/{channel_id}", post(receive))
+        .route("/webhooks/{provider}/{channel_id}/status", post(receive))
+}
+
+fn count(provider: &str, outcome: &'static str) {
+    metrics::counter!(WEBHOOKS, "provider" => provider.to_owned(), "outcome" => outcome).increment(1);
+}
+
+#[tracing::instrument(skip_all, fields(provider = %path.0.0, channel_id = %path.0.1))]
+async fn receive(
+    State(state): State<AppState>,
+    path: Path<(String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    let Path((provider_name, channel_raw)) = path;
+    let provider: Provider = provider_name
+        .parse()
+        .map_err(|e: switchboard_domain::channel::UnknownName| Problem::not_found(e.to_string()))?;
+    let channel = find_channel(&state, provider, &channel_raw).await?;
+    let limit = state.config.max_body_bytes;
+    let body = to_bytes(body, limit).await.map_err(|_| {
+        count(provider.as_str(), "too_large");
+        Problem::too_large(limit)
+    })?;
+    let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or(uri.path());
+    let request = WebhookRequest { path_and_query, headers: &headers, body: &body };
+    let adapter = state.adapters.get(provider);
+
+    if let Err(error) = adapter.verify(&channel.context, &request) {
+        count(provider.as_str(), "rejected");
+        tracing::warn!(reason = %error, "webhook rejected");
+        return Err(match error {
+            VerifyError::Credentials(_) => Problem::forbidden("channel-misconfigured", error.to_string()),
+            _ => Problem::forbidden("invalid-signature", error.to_string()),
+        });
+    }
+    let events = adapter.parse(&channel.context, &request).map_err(|error| {
+        count(provider.as_str(), "malformed");
+        tracing::warn!(reason = %error, "webhook malformed");
+        Problem::bad_request("malformed-webhook", error.to_string())
+    })?;
+
+    let write = InboundWrite {
+        workspace_id: channel.record.workspace_id,
+        channel_id: channel.record.channel_id,
+        channel_kind: channel.record.kind,
+        provider,
+        verification: adapter.verification(),
+        content_type: headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned(),
+        payload: String::from_utf8_lossy(&body).into_owned(),
+        events,
+        received_at: now_ms(),
+    };
+    let outcome = state.ingest.submit(write).await.map_err(|error| {
+        count(provider.as_str(), "error");
+        Problem::internal(error)
+    })?;
+    count(provider.as_str(), if outcome.new_messages.is_empty() && !outcome.duplicates.is_empty() { "duplicate" } else { "stored" });
+    if outcome.new_messages.iter().any(|m| m.help_requested) {
+        state.dispatch_wakeup.notify_one();
+    }
+    tracing::info!(outcome = outcome.summary(), "webhook stored");
+    let reply = adapter.reply();
+    Ok(([(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response())
+}
+
+async fn find_channel(state: &AppState, provider: Provider, raw: &str) -> Result<Arc<ResolvedChannel>, Problem> {
+    let unknown = || Problem::not_found(format!("there is no {provider} channel {raw:?}; copy the webhook URL from `switchboard channel list`"));
+    let channel_id: ChannelId = raw.parse().map_err(|_| unknown())?;
+    let channel = state
+        .channels
+        .get(channel_id)
+        .await
+        .map_err(|e| match e {
+            crate::channels::ChannelError::Secret(e) => Problem::internal(e),
+            crate::channels::ChannelError::Store(e) => e.into(),
+        })?
+        .filter(|c| c.record.provider == provider)
+        .ok_or_else(unknown)?;
+    if !channel.record.enabled {
+        return Err(Problem::not_found(format!("channel {raw} is disabled")));
+    }
+    Ok(channel)
+}

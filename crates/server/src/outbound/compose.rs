@@ -1,0 +1,165 @@
+//! Composing and queueing one outbound message.
+
+use sha2::{Digest, Sha256};
+use switchboard_domain::segments;
+use switchboard_domain::{Attachment, ChannelKind, Identity, IdentityKind};
+use switchboard_store::model::{Contact, ContactIdentity, Message};
+use switchboard_store::writes::{NewContact, OutboundWrite};
+use switchboard_store::StoreError;
+
+use super::policy::{max_body_chars, SendRefusal, WHATSAPP_WINDOW_MS};
+use super::{Recipient, SendRequest};
+use crate::clock::{now_ms, rfc3339};
+use crate::state::AppState;
+
+/// Checks policy and records the message as queued with its send job. Returns the message and
+/// whether it was created now (`false`: an earlier request with the same idempotency key).
+pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Message, bool), SendRefusal> {
+    let now = now_ms();
+    let channel = state
+        .channels
+        .get(request.channel_id)
+        .await
+        .map_err(|e| match e {
+            crate::channels::ChannelError::Store(e) => SendRefusal::Store(e),
+            crate::channels::ChannelError::Secret(_) => SendRefusal::Credentials,
+        })?
+        .filter(|c| c.record.workspace_id == request.workspace_id)
+        .ok_or_else(|| SendRefusal::ChannelNotFound(request.channel_id.to_string()))?;
+    if !channel.record.enabled {
+        return Err(SendRefusal::ChannelDisabled(request.channel_id.to_string()));
+    }
+    let kind = channel.record.kind;
+    check_content(kind, &request)?;
+
+    let (contact, identity) = resolve_recipient(state, &request, kind, now).await?;
+    if identity.opted_out.contains(&kind) {
+        return Err(SendRefusal::OptedOut { address: identity.value.clone(), kind, keyword: "STOP".into() });
+    }
+    if kind == ChannelKind::Whatsapp {
+        let last = state.store.last_inbound_at(request.workspace_id, contact.contact_id, request.channel_id).await?;
+        if last.is_none_or(|at| now - at > WHATSAPP_WINDOW_MS) {
+            let since = last.map(rfc3339).unwrap_or_else(|| "never".into());
+            return Err(SendRefusal::OutsideWhatsappWindow { address: identity.value.clone(), since });
+        }
+    }
+
+    let length = (kind == ChannelKind::Sms).then(|| segments::measure(&request.body));
+    let fingerprint = fingerprint(&request, &identity.value);
+    let write = OutboundWrite {
+        workspace_id: request.workspace_id,
+        contact_id: contact.contact_id,
+        channel_id: request.channel_id,
+        sender_kind: request.sender_kind,
+        body: request.body.clone(),
+        attachments: request
+            .media_urls
+            .iter()
+            .map(|url| Attachment { url: url.clone(), content_type: None, filename: None, size_bytes: None })
+            .collect(),
+        from_address: channel.record.address.clone(),
+        to_address: identity.value.clone(),
+        segments: length.map(|l| l.segments as i32),
+        encoding: length.map(|l| l.encoding.as_str().to_owned()),
+        idempotency_key: request.idempotency_key.clone(),
+        request_fingerprint: Some(fingerprint.clone()),
+        max_attempts: state.config.retry.max_attempts,
+        now,
+    };
+    let (message, created) = state.store.create_outbound(write).await?;
+    if !created && message.request_fingerprint.as_deref() != Some(fingerprint.as_str()) {
+        return Err(SendRefusal::IdempotencyMismatch(request.idempotency_key.unwrap_or_default()));
+    }
+    if created {
+        state.dispatch_wakeup.notify_one();
+    }
+    Ok((message, created))
+}
+
+fn check_content(kind: ChannelKind, request: &SendRequest) -> Result<(), SendRefusal> {
+    if request.body.trim().is_empty() && request.media_urls.is_empty() {
+        return Err(SendRefusal::Empty);
+    }
+    let len = request.body.chars().count();
+    let max = max_body_chars(kind);
+    if len > max {
+        return Err(SendRefusal::TooLong { kind, len, max });
+    }
+    for url in &request.media_urls {
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(SendRefusal::InvalidAddress(format!("media URL {url:?} must be an http(s) URL the provider can fetch")));
+        }
+    }
+    Ok(())
+}
+
+/// The contact and the identity the message goes to.
+async fn resolve_recipient(
+    state: &AppState,
+    request: &SendRequest,
+    kind: ChannelKind,
+    now: i64,
+) -> Result<(Contact, ContactIdentity), SendRefusal> {
+    let identity_kind = kind.identity_kind();
+    let contact = match &request.recipient {
+        Recipient::Contact(contact_id) => state
+            .store
+            .get_contact(request.workspace_id, *contact_id)
+            .await?
+            .ok_or_else(|| SendRefusal::ContactNotFound(contact_id.to_string()))?,
+        Recipient::Address(address) => {
+            let identity = Identity::parse(identity_kind, address).map_err(|e| SendRefusal::InvalidAddress(e.to_string()))?;
+            find_or_create_contact(state, request, identity, now).await?
+        }
+    };
+    let wanted = match &request.recipient {
+        Recipient::Address(address) => Identity::parse(identity_kind, address).ok().map(|i| i.value),
+        Recipient::Contact(_) => None,
+    };
+    let identity = contact
+        .identities
+        .iter()
+        .find(|i| i.kind == identity_kind && wanted.as_ref().is_none_or(|w| *w == i.value))
+        .cloned()
+        .ok_or(SendRefusal::NoIdentity { kind, identity: identity_name(identity_kind) })?;
+    Ok((contact, identity))
+}
+
+async fn find_or_create_contact(
+    state: &AppState,
+    request: &SendRequest,
+    identity: Identity,
+    now: i64,
+) -> Result<Contact, SendRefusal> {
+    if let Some(contact) = state.store.find_contact_by_identity(request.workspace_id, &identity).await? {
+        return Ok(contact);
+    }
+    let new = NewContact { workspace_id: request.workspace_id, display_name: None, identities: vec![identity.clone()], now };
+    match state.store.create_contact(new).await {
+        Ok(contact) => Ok(contact),
+        // Someone created it between our lookup and insert: use theirs.
+        Err(StoreError::Conflict(_)) => state
+            .store
+            .find_contact_by_identity(request.workspace_id, &identity)
+            .await?
+            .ok_or(SendRefusal::Store(StoreError::NotFound("contact"))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn identity_name(kind: IdentityKind) -> &'static str {
+    match kind {
+        IdentityKind::Phone => "phone number",
+        IdentityKind::Email => "email address",
+        IdentityKind::Telegram => "Telegram",
+        IdentityKind::Instagram => "Instagram",
+        IdentityKind::Messenger => "Messenger",
+        IdentityKind::Webchat => "web chat",
+    }
+}
+
+/// A digest of what the request asks, to catch an idempotency key reused for something else.
+fn fingerprint(request: &SendRequest, to: &str) -> String {
+    let canonical = serde_json::json!([request.channel_id, to, request.body, request.media_urls]);
+    hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+}

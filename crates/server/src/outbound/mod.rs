@@ -1,0 +1,32 @@
+//! The outbound composer: turns "send this to that contact on that channel" into a queued message
+//! and its send job, after the policy checks that keep a business out of trouble (opt-out, the
+//! WhatsApp 24-hour window, length limits). A refusal is a clear error and writes nothing.
+
+mod compose;
+mod policy;
+
+pub use compose::queue_send;
+pub use policy::SendRefusal;
+
+use switchboard_domain::{ChannelId, ContactId, SenderKind, WorkspaceId};
+
+/// Who a message goes to.
+#[derive(Debug, Clone)]
+pub enum Recipient {
+    Contact(ContactId),
+    /// An address on the channel (a phone number for SMS and WhatsApp); the contact is found or
+    /// created from it.
+    Address(String),
+}
+
+/// A request to send one message.
+#[derive(Debug, Clone)]
+pub struct SendRequest {
+    pub workspace_id: WorkspaceId,
+    pub channel_id: ChannelId,
+    pub recipient: Recipient,
+    pub body: String,
+    pub media_urls: Vec<String>,
+    pub sender_kind: SenderKind,
+    pub idempotency_key: Option<String>,
+}

@@ -1,0 +1,44 @@
+//! Why a send is refused, with what to do about it.
+
+use switchboard_domain::ChannelKind;
+use switchboard_store::StoreError;
+
+/// WhatsApp lets a business answer free-form for 24 hours after the customer's last message.
+pub const WHATSAPP_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The most characters a message body may have on a channel.
+pub fn max_body_chars(kind: ChannelKind) -> usize {
+    match kind {
+        ChannelKind::Sms => 1600,
+        ChannelKind::Whatsapp => 4096,
+        _ => 65_536,
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SendRefusal {
+    #[error("channel {0} does not exist in this workspace")]
+    ChannelNotFound(String),
+    #[error("channel {0} is disabled; enable it before sending")]
+    ChannelDisabled(String),
+    #[error("contact {0} does not exist in this workspace")]
+    ContactNotFound(String),
+    #[error("the contact has no {identity} identity to reach on {kind}; add one with POST /api/v1/contacts/{{id}}/identities")]
+    NoIdentity { kind: ChannelKind, identity: &'static str },
+    #[error("{0}")]
+    InvalidAddress(String),
+    #[error("{address} has opted out of {kind} messages (they replied {keyword}); they must send START before you can message them again")]
+    OptedOut { address: String, kind: ChannelKind, keyword: String },
+    #[error("the message has neither a body nor media")]
+    Empty,
+    #[error("the body has {len} characters; {kind} allows at most {max}")]
+    TooLong { kind: ChannelKind, len: usize, max: usize },
+    #[error("{address} last wrote on WhatsApp more than 24 hours ago ({since}); outside the customer-service window only an approved template may be sent")]
+    OutsideWhatsappWindow { address: String, since: String },
+    #[error("the Idempotency-Key {0:?} was already used for a different request; use a new key for a new message")]
+    IdempotencyMismatch(String),
+    #[error("the channel's credentials cannot be decrypted; check SWITCHBOARD_SECRET_KEY or the key file")]
+    Credentials,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}

@@ -1,0 +1,27 @@
+//! The shared state every handler and worker holds.
+
+use std::sync::Arc;
+
+use switchboard_channels::AdapterRegistry;
+use switchboard_store::Store;
+use tokio::sync::Notify;
+
+use crate::channels::ChannelDirectory;
+use crate::config::Config;
+use crate::ingest::IngestHandle;
+use crate::secrets::SecretBox;
+
+/// Cheap to clone: everything inside is shared.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub adapters: AdapterRegistry,
+    pub secrets: SecretBox,
+    pub channels: ChannelDirectory,
+    pub ingest: IngestHandle,
+    /// Wakes the dispatcher when a send is queued.
+    pub dispatch_wakeup: Arc<Notify>,
+    pub config: Arc<Config>,
+    /// The public URL, resolved against the bound address.
+    pub public_url: Arc<str>,
+}

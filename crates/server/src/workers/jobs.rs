@@ -1,0 +1,130 @@
+//! What each kind of job does.
+
+use std::time::Duration;
+
+use switchboard_channels::{FailureKind, OutboundRequest};
+use switchboard_domain::{MessageId, MessageStatus, SenderKind};
+use switchboard_store::queue::{kinds, Job};
+use switchboard_store::writes::SendResult;
+
+use crate::clock::now_ms;
+use crate::outbound::{queue_send, Recipient, SendRequest};
+use crate::state::AppState;
+use crate::telemetry;
+
+/// Runs one claimed job and settles it; errors are logged and left to the lease to retry.
+pub(crate) async fn run(state: &AppState, job: Job) {
+    let outcome = match job.kind.as_str() {
+        kinds::SEND => send(state, &job).await,
+        kinds::HELP_REPLY => help_reply(state, &job).await,
+        other => bury(state, &job, &format!("unknown job kind {other:?}")).await,
+    };
+    if let Err(error) = outcome {
+        tracing::error!(job_id = %job.job_id, kind = %job.kind, %error, "job could not be settled; its lease will expire and it will run again");
+    }
+}
+
+fn message_id(job: &Job) -> Option<MessageId> {
+    job.payload.get("message_id")?.as_str()?.parse().ok()
+}
+
+async fn bury(state: &AppState, job: &Job, error: &str) -> anyhow::Result<()> {
+    tracing::warn!(job_id = %job.job_id, error, "job buried");
+    state.store.bury_job(job.job_id, error, now_ms()).await?;
+    Ok(())
+}
+
+#[tracing::instrument(skip_all, fields(job_id = %job.job_id, attempt = job.attempts))]
+async fn send(state: &AppState, job: &Job) -> anyhow::Result<()> {
+    let Some(message_id) = message_id(job) else {
+        return bury(state, job, "the job names no message").await;
+    };
+    let Some(message) = state.store.get_message(job.workspace_id, message_id).await? else {
+        return bury(state, job, "the message no longer exists").await;
+    };
+    if message.status != MessageStatus::Queued {
+        // Recorded by an earlier attempt whose job was not settled (a crash in between).
+        state.store.complete_job(job.job_id, now_ms()).await?;
+        return Ok(());
+    }
+    let result = if job.attempts > job.max_attempts {
+        SendResult::Failed {
+            error_code: None,
+            error_reason: format!("gave up after {} attempts; the last one was interrupted", job.max_attempts),
+        }
+    } else {
+        attempt(state, job, &message).await?
+    };
+    state.store.record_send_result(job.job_id, message_id, &result, now_ms()).await?;
+    Ok(())
+}
+
+/// One call to the provider, classified into what to record.
+async fn attempt(state: &AppState, job: &Job, message: &switchboard_store::model::Message) -> anyhow::Result<SendResult> {
+    let Some(channel) = state.channels.get(message.channel_id).await? else {
+        return Ok(SendResult::Failed { error_code: None, error_reason: "the channel was removed".into() });
+    };
+    let adapter = state.adapters.get(channel.record.provider);
+    let provider = channel.record.provider.as_str();
+    let request = OutboundRequest {
+        to: message.to_address.clone(),
+        body: message.body.clone(),
+        media_urls: message.attachments.iter().map(|a| a.url.clone()).collect(),
+        status_callback_url: None,
+    };
+    let result = match adapter.send(&channel.context, &request).await {
+        Ok(receipt) => {
+            tracing::info!(message_id = %message.message_id, provider, "message sent");
+            SendResult::Sent { provider_message_id: receipt.provider_message_id }
+        }
+        Err(error) if error.kind == FailureKind::Transient && state.config.retry.may_retry(job.attempts) => {
+            let backoff = Duration::from_millis(state.config.retry.backoff_ms(job.attempts) as u64);
+            let wait = error.retry_after.map_or(backoff, |asked| asked.max(backoff));
+            tracing::warn!(message_id = %message.message_id, provider, reason = %error.reason, retry_in_ms = wait.as_millis() as u64, "send failed; will retry");
+            SendResult::Retry { error: error.reason, retry_at: now_ms() + wait.as_millis() as i64 }
+        }
+        Err(error) => {
+            let reason = if error.kind == FailureKind::Transient {
+                format!("gave up after {} attempts: {}", job.attempts, error.reason)
+            } else {
+                error.reason
+            };
+            tracing::warn!(message_id = %message.message_id, provider, %reason, "send failed for good");
+            SendResult::Failed { error_code: error.code, error_reason: reason }
+        }
+    };
+    let outcome = match &result {
+        SendResult::Sent { .. } => "sent",
+        SendResult::Retry { .. } => "retry",
+        SendResult::Failed { .. } => "failed",
+    };
+    metrics::counter!(telemetry::SENDS, "provider" => provider, "outcome" => outcome).increment(1);
+    Ok(result)
+}
+
+/// Answers a HELP keyword with the workspace's help text, on the channel it came in on.
+async fn help_reply(state: &AppState, job: &Job) -> anyhow::Result<()> {
+    let Some(message_id) = message_id(job) else {
+        return bury(state, job, "the job names no message").await;
+    };
+    let (Some(inbound), Some(workspace)) = (
+        state.store.get_message(job.workspace_id, message_id).await?,
+        state.store.get_workspace(job.workspace_id).await?,
+    ) else {
+        return bury(state, job, "the message or workspace no longer exists").await;
+    };
+    let request = SendRequest {
+        workspace_id: job.workspace_id,
+        channel_id: inbound.channel_id,
+        recipient: Recipient::Contact(inbound.contact_id),
+        body: workspace.help_text,
+        media_urls: Vec::new(),
+        sender_kind: SenderKind::System,
+        idempotency_key: Some(format!("help:{message_id}")),
+    };
+    match queue_send(state, request).await {
+        Ok(_) => state.store.complete_job(job.job_id, now_ms()).await?,
+        Err(refusal) => return bury(state, job, &format!("help reply not sent: {refusal}")).await,
+    }
+    Ok(())
+}

@@ -1,0 +1,129 @@
+//! Admin verbs: migrate, workspace, api-key, channel, send.
+
+use switchboard_domain::{ChannelKind, SenderKind};
+use switchboard_server::admin::{self, TwilioChannelInput};
+use switchboard_server::config::Config;
+use switchboard_server::outbound::{queue_send, Recipient, SendRequest};
+use switchboard_server::Application;
+
+use crate::cli::{ApiKeyCommand, ChannelAddCommand, ChannelCommand, Cli, SendArgs, TwilioKind, WorkspaceCommand};
+use crate::output::print;
+
+pub async fn migrate(cli: &Cli) -> anyhow::Result<()> {
+    let backend = switchboard_store::Backend::connect(&cli.database_url).await?;
+    backend.migrate().await?;
+    let store = backend.into_store();
+    store.check_ready().await?;
+    print(cli.json, &serde_json::json!({ "migrated": true, "database": store.backend() }), || {
+        format!("{} database is up to date", store.backend())
+    });
+    Ok(())
+}
+
+pub async fn workspace(cli: &Cli, command: &WorkspaceCommand) -> anyhow::Result<()> {
+    let store = super::open_store(cli).await?;
+    match command {
+        WorkspaceCommand::Create { name, help_text } => {
+            let workspace = admin::create_workspace(&store, name, help_text.as_deref()).await?;
+            print(cli.json, &workspace, || {
+                format!(
+                    "Created workspace {:?} ({}).\nNext: switchboard api-key create --workspace {:?}",
+                    workspace.name, workspace.workspace_id, workspace.name
+                )
+            });
+        }
+        WorkspaceCommand::List => {
+            let workspaces = store.list_workspaces().await?;
+            print(cli.json, &workspaces, || {
+                if workspaces.is_empty() {
+                    return "No workspaces yet: switchboard workspace create NAME".into();
+                }
+                workspaces.iter().map(|w| format!("{}  {}", w.workspace_id, w.name)).collect::<Vec<_>>().join("\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+pub async fn api_key(cli: &Cli, command: &ApiKeyCommand) -> anyhow::Result<()> {
+    let store = super::open_store(cli).await?;
+    let ApiKeyCommand::Create { workspace, name } = command;
+    let workspace = admin::find_workspace(&store, workspace).await?;
+    let (key, secret) = admin::create_api_key(&store, &workspace, name).await?;
+    print(cli.json, &serde_json::json!({ "api_key": secret, "id": key.api_key_id, "workspace_id": workspace.workspace_id, "name": key.name }), || {
+        format!("API key for {:?} (shown once, store it now):\n{secret}", workspace.name)
+    });
+    Ok(())
+}
+
+pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> {
+    let store = super::open_store(cli).await?;
+    match command {
+        ChannelCommand::Add(ChannelAddCommand::Twilio {
+            workspace, kind, number, account_sid, auth_token, name, api_base_url, public_url,
+        }) => {
+            let secrets = super::secret_box(cli)?;
+            let workspace = admin::find_workspace(&store, workspace).await?;
+            let kind = match kind {
+                TwilioKind::Sms => ChannelKind::Sms,
+                TwilioKind::Whatsapp => ChannelKind::Whatsapp,
+            };
+            let input = TwilioChannelInput {
+                kind,
+                name: name.clone(),
+                number: number.clone(),
+                account_sid: account_sid.clone(),
+                auth_token: auth_token.clone(),
+                api_base_url: api_base_url.clone(),
+            };
+            let channel = admin::add_twilio_channel(&store, &secrets, &workspace, input).await?;
+            let view = switchboard_server::http::views::ChannelView::new(channel, public_url.trim_end_matches('/'));
+            print(cli.json, &view, || {
+                let field = if kind == ChannelKind::Whatsapp { "the WhatsApp sender's" } else { "the number's Messaging" };
+                format!(
+                    "Connected {} channel {} ({}).\nIn Twilio's console, set {field} \"A message comes in\" webhook (HTTP POST) to:\n  {}\nDelivery reports are requested automatically at:\n  {}",
+                    view.kind, view.id, view.address, view.webhook_url, view.status_callback_url
+                )
+            });
+        }
+        ChannelCommand::List { workspace, public_url } => {
+            let workspace = admin::find_workspace(&store, workspace).await?;
+            let channels = store.list_channels(workspace.workspace_id).await?;
+            let views: Vec<_> = channels
+                .into_iter()
+                .map(|c| switchboard_server::http::views::ChannelView::new(c, public_url.trim_end_matches('/')))
+                .collect();
+            print(cli.json, &views, || {
+                views
+                    .iter()
+                    .map(|v| format!("{}  {:<9} {:<8} {}  webhook: {}", v.id, v.kind, v.provider, v.address, v.webhook_url))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+    }
+    Ok(())
+}
+
+pub async fn send(cli: &Cli, args: &SendArgs) -> anyhow::Result<()> {
+    let store = super::open_store(cli).await?;
+    let workspace = admin::find_workspace(&store, &args.workspace).await?;
+    let mut config = Config::new(&cli.database_url);
+    config.bind = ([127, 0, 0, 1], 0).into();
+    config.secret_key = super::secret_key_source(cli);
+    let app = Application::build_with_store(config, store).await?;
+    let request = SendRequest {
+        workspace_id: workspace.workspace_id,
+        channel_id: args.channel.parse().map_err(|_| anyhow::anyhow!("--channel {:?} is not a channel id", args.channel))?,
+        recipient: Recipient::Address(args.to.clone()),
+        body: args.body.clone(),
+        media_urls: Vec::new(),
+        sender_kind: SenderKind::Staff,
+        idempotency_key: None,
+    };
+    let (message, _) = queue_send(app.state(), request).await?;
+    print(cli.json, &switchboard_server::http::views::MessageView::from(message.clone()), || {
+        format!("Queued message {} to {}; a running `switchboard serve` sends it.", message.message_id, message.to_address)
+    });
+    Ok(())
+}

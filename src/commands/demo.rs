@@ -1,0 +1,124 @@
+//! `switchboard demo`: the whole product on one machine with no accounts. A demo workspace's SMS
+//! and WhatsApp channels use the real Twilio adapter against the built-in emulator, which signs
+//! its webhooks and calls back with delivery reports exactly as Twilio does.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use switchboard_channels::twilio::{provider_address, TwilioCredentials};
+use switchboard_domain::ChannelKind;
+use switchboard_emulator::{EmulatorConfig, EmulatorHandle};
+use switchboard_server::admin::{self, TwilioChannelInput};
+use switchboard_server::config::Config;
+use switchboard_server::secrets::SecretBox;
+use switchboard_server::{app, Application};
+use switchboard_store::model::Workspace;
+use switchboard_store::Store;
+
+use crate::cli::{Cli, DemoArgs};
+
+const WORKSPACE: &str = "Demo";
+const SMS_NUMBER: &str = "+14155550100";
+const WHATSAPP_NUMBER: &str = "+14155550101";
+const CUSTOMER: &str = "+14155550123";
+
+pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
+    let emulator = switchboard_emulator::start(EmulatorConfig { bind: args.emulator_bind, ..EmulatorConfig::default() })
+        .await
+        .with_context(|| format!("starting the Twilio emulator on {}", args.emulator_bind))?;
+    let store = super::open_store(cli).await?;
+    let secrets = super::secret_box(cli)?;
+    let workspace = match store.find_workspace_by_name(WORKSPACE).await? {
+        Some(workspace) => workspace,
+        None => admin::create_workspace(&store, WORKSPACE, None).await?,
+    };
+    ensure_channel(&store, &secrets, &workspace, ChannelKind::Sms, SMS_NUMBER).await?;
+    ensure_channel(&store, &secrets, &workspace, ChannelKind::Whatsapp, WHATSAPP_NUMBER).await?;
+
+    let mut config = Config::new(&cli.database_url);
+    config.bind = args.bind;
+    config.secret_key = super::secret_key_source(cli);
+    config.providers.twilio.api_base_url = emulator.base_url();
+    let application = Application::build_with_store(config, store.clone()).await?;
+    register_numbers(&application, &emulator, &workspace).await?;
+    let (_, api_key) = admin::create_api_key(&store, &workspace, "demo").await?;
+    print_welcome(&application, &emulator, &store, &workspace, &api_key).await?;
+    application.run_until(app::shutdown_signal()).await?;
+    emulator.shutdown();
+    Ok(())
+}
+
+async fn ensure_channel(
+    store: &Arc<dyn Store>,
+    secrets: &SecretBox,
+    workspace: &Workspace,
+    kind: ChannelKind,
+    number: &str,
+) -> anyhow::Result<()> {
+    let channels = store.list_channels(workspace.workspace_id).await?;
+    if channels.iter().any(|c| c.kind == kind && c.address == number) {
+        return Ok(());
+    }
+    let input = TwilioChannelInput {
+        kind,
+        name: Some(format!("Demo {kind}")),
+        number: number.to_owned(),
+        account_sid: format!("AC{}", uuid::Uuid::now_v7().simple()),
+        auth_token: uuid::Uuid::now_v7().simple().to_string(),
+        api_base_url: None,
+    };
+    admin::add_twilio_channel(store, secrets, workspace, input).await?;
+    Ok(())
+}
+
+/// Tells the emulator about each demo channel's account and where its webhooks go.
+async fn register_numbers(application: &Application, emulator: &EmulatorHandle, workspace: &Workspace) -> anyhow::Result<()> {
+    let state = application.state();
+    for record in state.store.list_channels(workspace.workspace_id).await? {
+        let resolved = state.channels.resolve(record)?;
+        let credentials = TwilioCredentials::from_channel(&resolved.context).map_err(anyhow::Error::msg)?;
+        emulator.add_account(&credentials.account_sid, &credentials.auth_token);
+        let address = provider_address(resolved.record.kind, &resolved.record.address);
+        emulator.add_number(&credentials.account_sid, &address, &resolved.context.webhook_url(resolved.record.provider));
+    }
+    Ok(())
+}
+
+async fn print_welcome(
+    application: &Application,
+    emulator: &EmulatorHandle,
+    store: &Arc<dyn Store>,
+    workspace: &Workspace,
+    api_key: &str,
+) -> anyhow::Result<()> {
+    let url = application.state().public_url.to_string();
+    let channels = store.list_channels(workspace.workspace_id).await?;
+    let sms = channels.iter().find(|c| c.kind == ChannelKind::Sms).map(|c| c.channel_id.to_string()).unwrap_or_default();
+    let emu = emulator.base_url();
+    println!(
+        r#"
+Switchboard demo is running.
+  Server:           {url}
+  Twilio emulator:  {emu}
+  Workspace:        {name}
+  API key:          {api_key}
+  SMS channel:      {sms}  ({SMS_NUMBER})
+  WhatsApp number:  whatsapp:{WHATSAPP_NUMBER}
+
+1. Text the business from a customer's phone (the emulator signs and delivers the webhook):
+   switchboard emulator inbound --emulator-url {emu} --from {CUSTOMER} --to {SMS_NUMBER} "Hi! Can I move my appointment?"
+
+2. See it through the API:
+   curl -s -H "Authorization: Bearer {api_key}" {url}/api/v1/conversations
+
+3. Reply, and watch it go queued -> sent -> delivered:
+   curl -s -H "Authorization: Bearer {api_key}" -H "Content-Type: application/json" \
+        -d '{{"channel_id": "{sms}", "to": "{CUSTOMER}", "body": "Sure, Friday 10:00 works."}}' {url}/api/v1/messages
+   curl -s -H "Authorization: Bearer {api_key}" {url}/api/v1/messages/MESSAGE_ID
+
+Press Ctrl-C to stop.
+"#,
+        name = workspace.name,
+    );
+    Ok(())
+}
