@@ -1,10 +1,10 @@
 //! Admin verbs: migrate, workspace, api-key, channel, send.
 
 use switchboard_domain::{ChannelKind, SenderKind};
+use switchboard_server::Application;
 use switchboard_server::admin::{self, TwilioChannelInput};
 use switchboard_server::config::Config;
-use switchboard_server::outbound::{queue_send, Recipient, SendRequest};
-use switchboard_server::Application;
+use switchboard_server::outbound::{Recipient, SendRequest, queue_send};
 
 use crate::cli::{ApiKeyCommand, ChannelAddCommand, ChannelCommand, Cli, SendArgs, TwilioKind, WorkspaceCommand};
 use crate::output::print;
@@ -50,9 +50,11 @@ pub async fn api_key(cli: &Cli, command: &ApiKeyCommand) -> anyhow::Result<()> {
     let ApiKeyCommand::Create { workspace, name } = command;
     let workspace = admin::find_workspace(&store, workspace).await?;
     let (key, secret) = admin::create_api_key(&store, &workspace, name).await?;
-    print(cli.json, &serde_json::json!({ "api_key": secret, "id": key.api_key_id, "workspace_id": workspace.workspace_id, "name": key.name }), || {
-        format!("API key for {:?} (shown once, store it now):\n{secret}", workspace.name)
-    });
+    print(
+        cli.json,
+        &serde_json::json!({ "api_key": secret, "id": key.api_key_id, "workspace_id": workspace.workspace_id, "name": key.name }),
+        || format!("API key for {:?} (shown once, store it now):\n{secret}", workspace.name),
+    );
     Ok(())
 }
 
@@ -60,7 +62,14 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
     let store = super::open_store(cli).await?;
     match command {
         ChannelCommand::Add(ChannelAddCommand::Twilio {
-            workspace, kind, number, account_sid, auth_token, name, api_base_url, public_url,
+            workspace,
+            kind,
+            number,
+            account_sid,
+            auth_token,
+            name,
+            api_base_url,
+            public_url,
         }) => {
             let secrets = super::secret_box(cli)?;
             let workspace = admin::find_workspace(&store, workspace).await?;
@@ -79,7 +88,8 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
             let channel = admin::add_twilio_channel(&store, &secrets, &workspace, input).await?;
             let view = switchboard_server::http::views::ChannelView::new(channel, public_url.trim_end_matches('/'));
             print(cli.json, &view, || {
-                let field = if kind == ChannelKind::Whatsapp { "the WhatsApp sender's" } else { "the number's Messaging" };
+                let field =
+                    if kind == ChannelKind::Whatsapp { "the WhatsApp sender's" } else { "the number's Messaging" };
                 format!(
                     "Connected {} channel {} ({}).\nIn Twilio's console, set {field} \"A message comes in\" webhook (HTTP POST) to:\n  {}\nDelivery reports are requested automatically at:\n  {}",
                     view.kind, view.id, view.address, view.webhook_url, view.status_callback_url
@@ -96,7 +106,9 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
             print(cli.json, &views, || {
                 views
                     .iter()
-                    .map(|v| format!("{}  {:<9} {:<8} {}  webhook: {}", v.id, v.kind, v.provider, v.address, v.webhook_url))
+                    .map(|v| {
+                        format!("{}  {:<9} {:<8} {}  webhook: {}", v.id, v.kind, v.provider, v.address, v.webhook_url)
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
             });
@@ -114,7 +126,10 @@ pub async fn send(cli: &Cli, args: &SendArgs) -> anyhow::Result<()> {
     let app = Application::build_with_store(config, store).await?;
     let request = SendRequest {
         workspace_id: workspace.workspace_id,
-        channel_id: args.channel.parse().map_err(|_| anyhow::anyhow!("--channel {:?} is not a channel id", args.channel))?,
+        channel_id: args
+            .channel
+            .parse()
+            .map_err(|_| anyhow::anyhow!("--channel {:?} is not a channel id", args.channel))?,
         recipient: Recipient::Address(args.to.clone()),
         body: args.body.clone(),
         media_urls: Vec::new(),
@@ -123,7 +138,10 @@ pub async fn send(cli: &Cli, args: &SendArgs) -> anyhow::Result<()> {
     };
     let (message, _) = queue_send(app.state(), request).await?;
     print(cli.json, &switchboard_server::http::views::MessageView::from(message.clone()), || {
-        format!("Queued message {} to {}; a running `switchboard serve` sends it.", message.message_id, message.to_address)
+        format!(
+            "Queued message {} to {}; a running `switchboard serve` sends it.",
+            message.message_id, message.to_address
+        )
     });
     Ok(())
 }

@@ -5,15 +5,15 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use switchboard_channels::twilio::{provider_address, TwilioCredentials};
+use switchboard_channels::twilio::{TwilioCredentials, provider_address};
 use switchboard_domain::ChannelKind;
 use switchboard_emulator::{EmulatorConfig, EmulatorHandle};
 use switchboard_server::admin::{self, TwilioChannelInput};
 use switchboard_server::config::Config;
 use switchboard_server::secrets::SecretBox;
-use switchboard_server::{app, Application};
-use switchboard_store::model::Workspace;
+use switchboard_server::{Application, app};
 use switchboard_store::Store;
+use switchboard_store::model::Workspace;
 
 use crate::cli::{Cli, DemoArgs};
 
@@ -23,9 +23,10 @@ const WHATSAPP_NUMBER: &str = "+14155550101";
 const CUSTOMER: &str = "+14155550123";
 
 pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
-    let emulator = switchboard_emulator::start(EmulatorConfig { bind: args.emulator_bind, ..EmulatorConfig::default() })
-        .await
-        .with_context(|| format!("starting the Twilio emulator on {}", args.emulator_bind))?;
+    let emulator =
+        switchboard_emulator::start(EmulatorConfig { bind: args.emulator_bind, ..EmulatorConfig::default() })
+            .await
+            .with_context(|| format!("starting the Twilio emulator on {}", args.emulator_bind))?;
     let store = super::open_store(cli).await?;
     let secrets = super::secret_box(cli)?;
     let workspace = match store.find_workspace_by_name(WORKSPACE).await? {
@@ -72,14 +73,22 @@ async fn ensure_channel(
 }
 
 /// Tells the emulator about each demo channel's account and where its webhooks go.
-async fn register_numbers(application: &Application, emulator: &EmulatorHandle, workspace: &Workspace) -> anyhow::Result<()> {
+async fn register_numbers(
+    application: &Application,
+    emulator: &EmulatorHandle,
+    workspace: &Workspace,
+) -> anyhow::Result<()> {
     let state = application.state();
     for record in state.store.list_channels(workspace.workspace_id).await? {
         let resolved = state.channels.resolve(record)?;
         let credentials = TwilioCredentials::from_channel(&resolved.context).map_err(anyhow::Error::msg)?;
         emulator.add_account(&credentials.account_sid, &credentials.auth_token);
         let address = provider_address(resolved.record.kind, &resolved.record.address);
-        emulator.add_number(&credentials.account_sid, &address, &resolved.context.webhook_url(resolved.record.provider));
+        emulator.add_number(
+            &credentials.account_sid,
+            &address,
+            &resolved.context.webhook_url(resolved.record.provider),
+        );
     }
     Ok(())
 }
@@ -93,7 +102,8 @@ async fn print_welcome(
 ) -> anyhow::Result<()> {
     let url = application.state().public_url.to_string();
     let channels = store.list_channels(workspace.workspace_id).await?;
-    let sms = channels.iter().find(|c| c.kind == ChannelKind::Sms).map(|c| c.channel_id.to_string()).unwrap_or_default();
+    let sms =
+        channels.iter().find(|c| c.kind == ChannelKind::Sms).map(|c| c.channel_id.to_string()).unwrap_or_default();
     let emu = emulator.base_url();
     println!(
         r#"

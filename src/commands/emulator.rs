@@ -15,7 +15,10 @@ pub async fn run(cli: &Cli, command: &EmulatorCommand) -> anyhow::Result<()> {
             let status = response.status();
             let answer: serde_json::Value = response.json().await.unwrap_or_default();
             if !status.is_success() {
-                anyhow::bail!("the emulator refused: {}", answer.get("error").and_then(|e| e.as_str()).unwrap_or("unknown error"));
+                anyhow::bail!(
+                    "the emulator refused: {}",
+                    answer.get("error").and_then(|e| e.as_str()).unwrap_or("unknown error")
+                );
             }
             print(cli.json, &answer, || {
                 format!(
@@ -37,7 +40,16 @@ pub async fn run(cli: &Cli, command: &EmulatorCommand) -> anyhow::Result<()> {
                     .as_array()
                     .into_iter()
                     .flatten()
-                    .map(|m| format!("{}  {} -> {}  [{}]  {}", m["sid"].as_str().unwrap_or(""), m["from"].as_str().unwrap_or(""), m["to"].as_str().unwrap_or(""), m["status"].as_str().unwrap_or(""), m["body"].as_str().unwrap_or("")))
+                    .map(|m| {
+                        format!(
+                            "{}  {} -> {}  [{}]  {}",
+                            m["sid"].as_str().unwrap_or(""),
+                            m["from"].as_str().unwrap_or(""),
+                            m["to"].as_str().unwrap_or(""),
+                            m["status"].as_str().unwrap_or(""),
+                            m["body"].as_str().unwrap_or("")
+                        )
+                    })
                     .collect();
                 if rows.is_empty() { "The emulator has received no messages yet.".into() } else { rows.join("\n") }
             });

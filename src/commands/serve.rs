@@ -1,7 +1,7 @@
 //! `switchboard serve`.
 
 use switchboard_server::config::Config;
-use switchboard_server::{app, Application};
+use switchboard_server::{Application, app};
 
 use crate::cli::{Cli, ServeArgs};
 

@@ -70,7 +70,9 @@ pub enum VerifyError {
 pub enum ParseError {
     #[error("malformed webhook: {0}")]
     Malformed(String),
-    #[error("this webhook is for a {actual} channel but was sent to a {expected} channel; point the provider at that channel's webhook URL")]
+    #[error(
+        "this webhook is for a {actual} channel but was sent to a {expected} channel; point the provider at that channel's webhook URL"
+    )]
     WrongChannelKind { expected: ChannelKind, actual: ChannelKind },
 }
 

@@ -22,15 +22,8 @@ pub enum ChannelKind {
 }
 
 impl ChannelKind {
-    pub const ALL: [ChannelKind; 7] = [
-        Self::Sms,
-        Self::Whatsapp,
-        Self::Email,
-        Self::Telegram,
-        Self::Instagram,
-        Self::Messenger,
-        Self::Webchat,
-    ];
+    pub const ALL: [ChannelKind; 7] =
+        [Self::Sms, Self::Whatsapp, Self::Email, Self::Telegram, Self::Instagram, Self::Messenger, Self::Webchat];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,14 +68,11 @@ pub struct UnknownName {
 impl FromStr for ChannelKind {
     type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "channel kind",
-                value: s.to_owned(),
-                expected: "sms, whatsapp, email, telegram, instagram, messenger, webchat",
-            })
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownName {
+            what: "channel kind",
+            value: s.to_owned(),
+            expected: "sms, whatsapp, email, telegram, instagram, messenger, webchat",
+        })
     }
 }
 
@@ -112,13 +102,10 @@ impl fmt::Display for Provider {
 impl FromStr for Provider {
     type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|p| p.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "provider",
-                value: s.to_owned(),
-                expected: "twilio",
-            })
+        Self::ALL.into_iter().find(|p| p.as_str() == s).ok_or_else(|| UnknownName {
+            what: "provider",
+            value: s.to_owned(),
+            expected: "twilio",
+        })
     }
 }

@@ -39,13 +39,10 @@ impl fmt::Display for ConversationStatus {
 impl FromStr for ConversationStatus {
     type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "conversation status",
-                value: s.to_owned(),
-                expected: "open, pending, snoozed, resolved",
-            })
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownName {
+            what: "conversation status",
+            value: s.to_owned(),
+            expected: "open, pending, snoozed, resolved",
+        })
     }
 }

@@ -24,14 +24,8 @@ pub enum IdentityKind {
 }
 
 impl IdentityKind {
-    pub const ALL: [IdentityKind; 6] = [
-        Self::Phone,
-        Self::Email,
-        Self::Telegram,
-        Self::Instagram,
-        Self::Messenger,
-        Self::Webchat,
-    ];
+    pub const ALL: [IdentityKind; 6] =
+        [Self::Phone, Self::Email, Self::Telegram, Self::Instagram, Self::Messenger, Self::Webchat];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -54,14 +48,11 @@ impl fmt::Display for IdentityKind {
 impl FromStr for IdentityKind {
     type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "identity kind",
-                value: s.to_owned(),
-                expected: "phone, email, telegram, instagram, messenger, webchat",
-            })
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownName {
+            what: "identity kind",
+            value: s.to_owned(),
+            expected: "phone, email, telegram, instagram, messenger, webchat",
+        })
     }
 }
 

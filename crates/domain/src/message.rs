@@ -126,14 +126,11 @@ impl fmt::Display for MessageStatus {
 impl FromStr for MessageStatus {
     type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == s)
-            .ok_or_else(|| UnknownName {
-                what: "message status",
-                value: s.to_owned(),
-                expected: "received, queued, sent, delivered, read, failed",
-            })
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownName {
+            what: "message status",
+            value: s.to_owned(),
+            expected: "received, queued, sent, delivered, read, failed",
+        })
     }
 }
 

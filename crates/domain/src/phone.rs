@@ -26,8 +26,7 @@ impl PhoneE164 {
         if !trimmed.starts_with('+') || trimmed.len() > 32 {
             return Err(InvalidPhone::Unparseable(trimmed.to_owned()));
         }
-        let number = phonenumber::parse(None, trimmed)
-            .map_err(|_| InvalidPhone::Unparseable(trimmed.to_owned()))?;
+        let number = phonenumber::parse(None, trimmed).map_err(|_| InvalidPhone::Unparseable(trimmed.to_owned()))?;
         if !phonenumber::is_valid(&number) {
             return Err(InvalidPhone::NotValid(trimmed.to_owned()));
         }

@@ -44,34 +44,15 @@ async fn run(shared: &Shared, sid: &str) {
 
     for &step in steps(&to, failure) {
         tokio::time::sleep(shared.config.callback_delay).await;
-        let Some(callback) = shared
-            .state
-            .update(|world| advance(world, sid, step, failure))
-        else {
+        let Some(callback) = shared.state.update(|world| advance(world, sid, step, failure)) else {
             continue;
         };
-        match post_signed(
-            &shared.http,
-            &callback.url,
-            &callback.auth_token,
-            &callback.params,
-        )
-        .await
-        {
+        match post_signed(&shared.http, &callback.url, &callback.auth_token, &callback.params).await {
             Ok(answer) if (200..300).contains(&answer.status) => {
-                shared.state.update(|world| {
-                    world
-                        .answered_callbacks
-                        .insert((sid.to_owned(), step.to_owned()))
-                });
+                shared.state.update(|world| world.answered_callbacks.insert((sid.to_owned(), step.to_owned())));
             }
             Ok(answer) => {
-                tracing::debug!(
-                    sid,
-                    step,
-                    status = answer.status,
-                    "status callback not accepted"
-                );
+                tracing::debug!(sid, step, status = answer.status, "status callback not accepted");
             }
             Err(error) => tracing::warn!(sid, step, %error, "status callback failed"),
         }
@@ -129,11 +110,7 @@ fn advance(world: &mut World, sid: &str, status: &str, failure: Option<u32>) -> 
     if let Some(service) = &record.messaging_service_sid {
         add("MessagingServiceSid", service);
     }
-    Some(Callback {
-        url,
-        auth_token: auth_token?,
-        params,
-    })
+    Some(Callback { url, auth_token: auth_token?, params })
 }
 
 #[cfg(test)]
@@ -143,14 +120,8 @@ mod tests {
     #[test]
     fn whatsapp_messages_are_also_read_and_failures_end_the_life() {
         assert_eq!(steps("+14155550100", None), ["sent", "delivered"]);
-        assert_eq!(
-            steps("whatsapp:+14155550100", None),
-            ["sent", "delivered", "read"]
-        );
+        assert_eq!(steps("whatsapp:+14155550100", None), ["sent", "delivered", "read"]);
         assert_eq!(steps("+14155550100", Some(30003)), ["sent", "undelivered"]);
-        assert_eq!(
-            steps("whatsapp:+14155550100", Some(63016)),
-            ["sent", "failed"]
-        );
+        assert_eq!(steps("whatsapp:+14155550100", Some(63016)), ["sent", "failed"]);
     }
 }

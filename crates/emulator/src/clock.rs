@@ -4,9 +4,7 @@
 use std::time::{SystemTime, UNIX_EPOCH};
 
 const WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 /// A UTC date and time broken into fields.
 struct Civil {
@@ -46,9 +44,7 @@ fn civil(unix_secs: u64) -> Civil {
 
 /// Seconds since the Unix epoch, now.
 pub(crate) fn now_unix() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
 /// RFC 2822 date in GMT, as in `date_created`.
@@ -74,14 +70,7 @@ pub(crate) fn rfc2822_now() -> String {
 /// `yyMMddHHmm`, the format of a status callback's `RawDlrDoneDate`.
 pub(crate) fn raw_dlr_done_date(unix_secs: u64) -> String {
     let c = civil(unix_secs);
-    format!(
-        "{:02}{:02}{:02}{:02}{:02}",
-        c.year % 100,
-        c.month,
-        c.day,
-        c.hour,
-        c.minute
-    )
+    format!("{:02}{:02}{:02}{:02}{:02}", c.year % 100, c.month, c.day, c.hour, c.minute)
 }
 
 #[cfg(test)]

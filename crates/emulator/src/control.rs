@@ -60,11 +60,7 @@ pub(crate) async fn inbound(State(shared): State<Arc<Shared>>, body: Bytes) -> R
         from: req.from,
         to: req.to,
         body: req.body,
-        media: req
-            .media
-            .into_iter()
-            .map(|m| (m.url, m.content_type))
-            .collect(),
+        media: req.media.into_iter().map(|m| (m.url, m.content_type)).collect(),
         profile_name: req.profile_name,
     };
     match EmulatorHandle::from_shared(shared).send_inbound(msg).await {
@@ -111,10 +107,7 @@ pub(crate) async fn failures(State(shared): State<Arc<Shared>>, body: Bytes) -> 
     } else {
         let http_status = req.http_status.unwrap_or_else(|| status_for_code(req.code));
         if StatusCode::from_u16(http_status).is_err() {
-            return error(
-                StatusCode::BAD_REQUEST,
-                format!("invalid http_status {http_status}"),
-            );
+            return error(StatusCode::BAD_REQUEST, format!("invalid http_status {http_status}"));
         }
         let times = req.times.unwrap_or(1);
         handle.fail_api(&req.to, http_status, req.code, times);

@@ -60,11 +60,7 @@ pub(crate) fn sms_segments(body: &str) -> u32 {
         Some(n) => (n, 160, 153),
         None => (body.encode_utf16().count(), 70, 67),
     };
-    if units <= single {
-        1
-    } else {
-        units.div_ceil(multi) as u32
-    }
+    if units <= single { 1 } else { units.div_ceil(multi) as u32 }
 }
 
 #[cfg(test)]
@@ -104,10 +100,6 @@ mod tests {
     fn sids_are_prefix_and_32_lowercase_hex() {
         let sid = new_sid("SM");
         assert_eq!(sid.len(), 34);
-        assert!(
-            sid[2..]
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-        );
+        assert!(sid[2..].bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)));
     }
 }

@@ -19,12 +19,7 @@ pub(crate) struct ApiError {
 
 impl ApiError {
     pub fn new(status: u16, code: u32, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            code,
-            message: message.into(),
-            detail: None,
-        }
+        Self { status, code, message: message.into(), detail: None }
     }
 
     /// 401 / 20003, what Twilio answers to missing or wrong credentials.
@@ -37,11 +32,7 @@ impl ApiError {
 
     /// 404 / 20404 for an unknown resource.
     pub fn not_found(path: &str) -> Self {
-        Self::new(
-            404,
-            20404,
-            format!("The requested resource {path} was not found"),
-        )
+        Self::new(404, 20404, format!("The requested resource {path} was not found"))
     }
 
     /// An error injected with `fail_api`, with Twilio's text for well-known codes.
@@ -52,9 +43,7 @@ impl ApiError {
             20500 => "Internal Server Error",
             20503 => "Service Unavailable",
             21211 => "The 'To' number is not a valid phone number.",
-            21408 => {
-                "Permission to send an SMS has not been enabled for the region indicated by the 'To' number"
-            }
+            21408 => "Permission to send an SMS has not been enabled for the region indicated by the 'To' number",
             21610 => "Attempt to send to unsubscribed recipient",
             21614 => "'To' number is not a valid mobile number",
             30001 => "Queue overflow",
@@ -82,10 +71,9 @@ impl IntoResponse for ApiError {
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST);
         let mut response = (status, Json(self.body())).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static("Basic realm=\"Twilio API\""),
-            );
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"Twilio API\""));
         }
         response
     }

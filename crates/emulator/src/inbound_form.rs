@@ -14,38 +14,13 @@ struct Geo {
 
 fn geo(address: &str) -> Geo {
     let number = phone_part(address);
-    let empty = |country| Geo {
-        city: "",
-        state: "",
-        zip: "",
-        country,
-    };
+    let empty = |country| Geo { city: "", state: "", zip: "", country };
     if let Some(national) = number.strip_prefix("+1") {
         return match national.get(..3) {
-            Some("415") => Geo {
-                city: "SAN FRANCISCO",
-                state: "CA",
-                zip: "94105",
-                country: "US",
-            },
-            Some("650") => Geo {
-                city: "SAN MATEO",
-                state: "CA",
-                zip: "94401",
-                country: "US",
-            },
-            Some("212") => Geo {
-                city: "NEW YORK",
-                state: "NY",
-                zip: "10001",
-                country: "US",
-            },
-            Some("312") => Geo {
-                city: "CHICAGO",
-                state: "IL",
-                zip: "60601",
-                country: "US",
-            },
+            Some("415") => Geo { city: "SAN FRANCISCO", state: "CA", zip: "94105", country: "US" },
+            Some("650") => Geo { city: "SAN MATEO", state: "CA", zip: "94401", country: "US" },
+            Some("212") => Geo { city: "NEW YORK", state: "NY", zip: "10001", country: "US" },
+            Some("312") => Geo { city: "CHICAGO", state: "IL", zip: "60601", country: "US" },
             _ => empty("US"),
         };
     }
@@ -63,19 +38,13 @@ fn geo(address: &str) -> Geo {
         ("+81", "JP"),
         ("+27", "ZA"),
     ];
-    let country = COUNTRIES
-        .iter()
-        .find(|(prefix, _)| number.starts_with(prefix))
-        .map_or("", |(_, c)| c);
+    let country = COUNTRIES.iter().find(|(prefix, _)| number.starts_with(prefix)).map_or("", |(_, c)| c);
     empty(country)
 }
 
 /// WhatsApp's `MessageType` for a message with this media.
 fn whatsapp_message_type(media: &[(String, String)]) -> &'static str {
-    match media
-        .first()
-        .map(|(_, ct)| ct.split('/').next().unwrap_or(""))
-    {
+    match media.first().map(|(_, ct)| ct.split('/').next().unwrap_or("")) {
         None => "text",
         Some("image") => "image",
         Some("video") => "video",
@@ -85,11 +54,7 @@ fn whatsapp_message_type(media: &[(String, String)]) -> &'static str {
 }
 
 /// The inbound webhook parameters for `req`, delivered as message `sid` of `account_sid`.
-pub(crate) fn inbound_params(
-    req: &InboundRequest,
-    account_sid: &str,
-    sid: &str,
-) -> Vec<(String, String)> {
+pub(crate) fn inbound_params(req: &InboundRequest, account_sid: &str, sid: &str) -> Vec<(String, String)> {
     let mut form = Form::default();
     let num_media = req.media.len().to_string();
     if is_whatsapp(&req.from) {
@@ -155,10 +120,7 @@ mod tests {
     use super::*;
 
     fn get<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
-        params
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
     #[test]

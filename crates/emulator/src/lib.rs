@@ -51,10 +51,7 @@ pub struct EmulatorConfig {
 
 impl Default for EmulatorConfig {
     fn default() -> Self {
-        Self {
-            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
-            callback_delay: Duration::from_millis(20),
-        }
+        Self { bind: SocketAddr::from(([127, 0, 0, 1], 0)), callback_delay: Duration::from_millis(20) }
     }
 }
 
@@ -93,12 +90,7 @@ pub struct InboundRequest {
 impl InboundRequest {
     /// A text-only message from `from` to `to`.
     pub fn text(from: &str, to: &str, body: &str) -> Self {
-        Self {
-            from: from.to_owned(),
-            to: to.to_owned(),
-            body: body.to_owned(),
-            ..Self::default()
-        }
+        Self { from: from.to_owned(), to: to.to_owned(), body: body.to_owned(), ..Self::default() }
     }
 }
 

@@ -35,16 +35,8 @@ pub(crate) async fn create_message(
 
         let whatsapp = is_whatsapp(&accepted.to);
         let body_text = req.body.clone().unwrap_or_default();
-        let num_segments = if whatsapp || !req.media_urls.is_empty() {
-            1
-        } else {
-            sms_segments(&body_text)
-        };
-        let sid = new_sid(if req.media_urls.is_empty() {
-            "SM"
-        } else {
-            "MM"
-        });
+        let num_segments = if whatsapp || !req.media_urls.is_empty() { 1 } else { sms_segments(&body_text) };
+        let sid = new_sid(if req.media_urls.is_empty() { "SM" } else { "MM" });
         let now = rfc2822_now();
         let record = MessageRecord {
             message: SentMessage {

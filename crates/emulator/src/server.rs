@@ -50,10 +50,7 @@ pub(crate) async fn start(config: EmulatorConfig) -> std::io::Result<EmulatorHan
         let stop = async move {
             let _ = shutdown_rx.wait_for(|stop| *stop).await;
         };
-        if let Err(error) = axum::serve(listener, app)
-            .with_graceful_shutdown(stop)
-            .await
-        {
+        if let Err(error) = axum::serve(listener, app).with_graceful_shutdown(stop).await {
             tracing::warn!(%error, "twilio emulator server stopped");
         }
         stopped.stopped.send_replace(true);
@@ -64,14 +61,8 @@ pub(crate) async fn start(config: EmulatorConfig) -> std::io::Result<EmulatorHan
 
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route(
-            "/2010-04-01/Accounts/{account_sid}/Messages.json",
-            post(messages_api::create_message),
-        )
-        .route(
-            "/2010-04-01/Accounts/{account_sid}/Messages/{file}",
-            get(messages_api::fetch_message),
-        )
+        .route("/2010-04-01/Accounts/{account_sid}/Messages.json", post(messages_api::create_message))
+        .route("/2010-04-01/Accounts/{account_sid}/Messages/{file}", get(messages_api::fetch_message))
         .route("/_emulator/inbound", post(control::inbound))
         .route("/_emulator/messages", get(control::messages))
         .route("/_emulator/failures", post(control::failures))
@@ -82,12 +73,8 @@ fn router(shared: Arc<Shared>) -> Router {
 /// The address clients should use: a wildcard bind is reached through loopback.
 fn reachable(local: SocketAddr) -> SocketAddr {
     match local.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => {
-            SocketAddr::from((Ipv4Addr::LOCALHOST, local.port()))
-        }
-        IpAddr::V6(ip) if ip.is_unspecified() => {
-            SocketAddr::from((Ipv6Addr::LOCALHOST, local.port()))
-        }
+        IpAddr::V4(ip) if ip.is_unspecified() => SocketAddr::from((Ipv4Addr::LOCALHOST, local.port())),
+        IpAddr::V6(ip) if ip.is_unspecified() => SocketAddr::from((Ipv6Addr::LOCALHOST, local.port())),
         _ => local,
     }
 }

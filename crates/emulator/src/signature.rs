@@ -15,15 +15,12 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
-    let mut sorted: Vec<(&str, &str)> = params
-        .iter()
-        .map(|(k, v)| (k.as_ref(), v.as_ref()))
-        .collect();
+    let mut sorted: Vec<(&str, &str)> = params.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).collect();
     // Stable sort: values of a repeated name keep their order.
     sorted.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
 
-    let mut mac = <Hmac<Sha1> as KeyInit>::new_from_slice(auth_token.as_bytes())
-        .expect("HMAC accepts keys of any length");
+    let mut mac =
+        <Hmac<Sha1> as KeyInit>::new_from_slice(auth_token.as_bytes()).expect("HMAC accepts keys of any length");
     mac.update(url.as_bytes());
     for (name, value) in sorted {
         mac.update(name.as_bytes());
@@ -39,12 +36,7 @@ pub fn signature_for_form_body(auth_token: &str, url: &str, body: &[u8]) -> Stri
 }
 
 /// Whether `signature` is the one Twilio would send; compared in constant time.
-pub fn validate_signature<K, V>(
-    auth_token: &str,
-    url: &str,
-    params: &[(K, V)],
-    signature: &str,
-) -> bool
+pub fn validate_signature<K, V>(auth_token: &str, url: &str, params: &[(K, V)], signature: &str) -> bool
 where
     K: AsRef<str>,
     V: AsRef<str>,
@@ -73,10 +65,7 @@ mod tests {
             ("CallSid", "CA1234567890ABCDE"),
             ("Caller", "+14158675310"),
         ];
-        assert_eq!(
-            compute_signature("12345", DOCS_URL, &params),
-            "GvWf1cFY/Q7PnoempGyD5oXAezc="
-        );
+        assert_eq!(compute_signature("12345", DOCS_URL, &params), "GvWf1cFY/Q7PnoempGyD5oXAezc=");
     }
 
     /// The older edition of the same docs example used +12349013030 as the caller; the
@@ -91,71 +80,32 @@ mod tests {
             ("From", "+12349013030"),
             ("To", "+18005551212"),
         ];
-        assert_eq!(
-            compute_signature("12345", DOCS_URL, &params),
-            "0/KCTR6DLpKmkAf8muzZqo1nDgQ="
-        );
+        assert_eq!(compute_signature("12345", DOCS_URL, &params), "0/KCTR6DLpKmkAf8muzZqo1nDgQ=");
     }
 
     #[test]
     fn a_form_body_signs_like_its_parameters() {
         let body = b"To=%2B18005551212&From=%2B14158675310&Digits=1234&CallSid=CA1234567890ABCDE&Caller=%2B14158675310";
-        assert_eq!(
-            signature_for_form_body("12345", DOCS_URL, body),
-            "GvWf1cFY/Q7PnoempGyD5oXAezc="
-        );
+        assert_eq!(signature_for_form_body("12345", DOCS_URL, body), "GvWf1cFY/Q7PnoempGyD5oXAezc=");
     }
 
     #[test]
     fn validation_rejects_a_changed_value_url_or_token() {
         let params = [("Body", "hi"), ("From", "+14155550100")];
         let sig = compute_signature("tok", "http://127.0.0.1/hook", &params);
-        assert!(validate_signature(
-            "tok",
-            "http://127.0.0.1/hook",
-            &params,
-            &sig
-        ));
-        assert!(!validate_signature(
-            "tok",
-            "http://127.0.0.1/hook?x=1",
-            &params,
-            &sig
-        ));
-        assert!(!validate_signature(
-            "other",
-            "http://127.0.0.1/hook",
-            &params,
-            &sig
-        ));
+        assert!(validate_signature("tok", "http://127.0.0.1/hook", &params, &sig));
+        assert!(!validate_signature("tok", "http://127.0.0.1/hook?x=1", &params, &sig));
+        assert!(!validate_signature("other", "http://127.0.0.1/hook", &params, &sig));
         let changed = [("Body", "hi!"), ("From", "+14155550100")];
-        assert!(!validate_signature(
-            "tok",
-            "http://127.0.0.1/hook",
-            &changed,
-            &sig
-        ));
+        assert!(!validate_signature("tok", "http://127.0.0.1/hook", &changed, &sig));
     }
 
     #[test]
     fn repeated_names_contribute_each_value_in_order() {
         // Names sort in byte order: "MediaUrl" < "To" and uppercase before lowercase.
-        let params = [
-            ("To", "+1"),
-            ("MediaUrl", "b"),
-            ("MediaUrl", "a"),
-            ("body", "x"),
-        ];
-        let reference = [
-            ("MediaUrl", "b"),
-            ("MediaUrl", "a"),
-            ("To", "+1"),
-            ("body", "x"),
-        ];
-        assert_eq!(
-            compute_signature("t", "u", &params),
-            compute_signature("t", "u", &reference)
-        );
+        let params = [("To", "+1"), ("MediaUrl", "b"), ("MediaUrl", "a"), ("body", "x")];
+        let reference = [("MediaUrl", "b"), ("MediaUrl", "a"), ("To", "+1"), ("body", "x")];
+        assert_eq!(compute_signature("t", "u", &params), compute_signature("t", "u", &reference));
         // Same string as url + "MediaUrlbMediaUrlaTo+1bodyx", built by hand.
         let by_hand = compute_signature::<&str, &str>("t", "uMediaUrlbMediaUrlaTo+1bodyx", &[]);
         assert_eq!(compute_signature("t", "u", &params), by_hand);

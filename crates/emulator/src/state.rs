@@ -84,10 +84,7 @@ pub(crate) struct State {
 
 impl State {
     pub fn new() -> Self {
-        Self {
-            world: Mutex::new(World::default()),
-            events: watch::Sender::new(0),
-        }
+        Self { world: Mutex::new(World::default()), events: watch::Sender::new(0) }
     }
 
     /// Reads (or changes without waking anyone) the world. Never held across an await.

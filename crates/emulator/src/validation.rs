@@ -54,11 +54,7 @@ pub(crate) struct Accepted {
 }
 
 /// Checks HTTP Basic credentials against the account in the path; 401/20003 otherwise.
-pub(crate) fn authenticate(
-    world: &World,
-    headers: &HeaderMap,
-    path_account: &str,
-) -> Result<(), ApiError> {
+pub(crate) fn authenticate(world: &World, headers: &HeaderMap, path_account: &str) -> Result<(), ApiError> {
     let credentials = headers
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -66,9 +62,7 @@ pub(crate) fn authenticate(
         .and_then(|b64| STANDARD.decode(b64.trim()).ok())
         .and_then(|raw| String::from_utf8(raw).ok())
         .ok_or_else(ApiError::authenticate)?;
-    let (user, password) = credentials
-        .split_once(':')
-        .ok_or_else(ApiError::authenticate)?;
+    let (user, password) = credentials.split_once(':').ok_or_else(ApiError::authenticate)?;
     match world.accounts.get(user) {
         Some(token) if token == password && user == path_account => Ok(()),
         _ => Err(ApiError::authenticate()),
@@ -76,52 +70,27 @@ pub(crate) fn authenticate(
 }
 
 /// Validates a create request for `account_sid`, in the order Twilio reports problems.
-pub(crate) fn validate(
-    world: &World,
-    account_sid: &str,
-    req: &CreateRequest,
-) -> Result<Accepted, ApiError> {
-    let to = req
-        .to
-        .clone()
-        .ok_or_else(|| ApiError::new(400, 21604, "A 'To' phone number is required."))?;
+pub(crate) fn validate(world: &World, account_sid: &str, req: &CreateRequest) -> Result<Accepted, ApiError> {
+    let to = req.to.clone().ok_or_else(|| ApiError::new(400, 21604, "A 'To' phone number is required."))?;
     if req.from.is_none() && req.messaging_service_sid.is_none() {
-        return Err(ApiError::new(
-            400,
-            21603,
-            "A 'From' phone number is required.",
-        ));
+        return Err(ApiError::new(400, 21603, "A 'From' phone number is required."));
     }
     let body = req.body.as_deref().unwrap_or("");
     if body.is_empty() && req.media_urls.is_empty() {
         return Err(ApiError::new(400, 21602, "Message body is required."));
     }
     if !is_e164(&to) {
-        return Err(ApiError::new(
-            400,
-            21211,
-            format!("The 'To' number {to} is not a valid phone number."),
-        ));
+        return Err(ApiError::new(400, 21211, format!("The 'To' number {to} is not a valid phone number.")));
     }
     let (from, status) = match (&req.from, &req.messaging_service_sid) {
         (Some(from), _) => (from.clone(), "queued"),
-        (None, Some(service)) => (
-            sender_from_service(world, account_sid, service, &to)?,
-            "accepted",
-        ),
+        (None, Some(service)) => (sender_from_service(world, account_sid, service, &to)?, "accepted"),
         (None, None) => unreachable!("checked above"),
     };
     if is_whatsapp(&from) != is_whatsapp(&to) {
-        return Err(ApiError::new(
-            400,
-            21910,
-            "Invalid From and To pair. From and To should be of the same channel",
-        ));
+        return Err(ApiError::new(400, 21910, "Invalid From and To pair. From and To should be of the same channel"));
     }
-    let owned = world
-        .numbers
-        .get(&from)
-        .is_some_and(|n| n.account_sid == account_sid);
+    let owned = world.numbers.get(&from).is_some_and(|n| n.account_sid == account_sid);
     if !owned {
         return Err(ApiError::new(
             400,
@@ -132,60 +101,31 @@ pub(crate) fn validate(
         ));
     }
     if body.chars().count() > 1600 {
-        return Err(ApiError::new(
-            400,
-            21617,
-            "The concatenated message body exceeds the 1600 character limit.",
-        ));
+        return Err(ApiError::new(400, 21617, "The concatenated message body exceeds the 1600 character limit."));
     }
     if world.opted_out.contains(&(to.clone(), from.clone())) {
-        return Err(ApiError::new(
-            400,
-            21610,
-            "Attempt to send to unsubscribed recipient",
-        ));
+        return Err(ApiError::new(400, 21610, "Attempt to send to unsubscribed recipient"));
     }
-    Ok(Accepted {
-        to,
-        from,
-        messaging_service_sid: req.messaging_service_sid.clone(),
-        status,
-    })
+    Ok(Accepted { to, from, messaging_service_sid: req.messaging_service_sid.clone(), status })
 }
 
 /// The emulator has no Messaging Services: any well-formed `MG…` sid stands for a pool of
 /// all the account's numbers, and the first one on the recipient's channel is used.
-fn sender_from_service(
-    world: &World,
-    account_sid: &str,
-    service: &str,
-    to: &str,
-) -> Result<String, ApiError> {
-    let well_formed = service.len() == 34
-        && service.starts_with("MG")
-        && service[2..].bytes().all(|b| b.is_ascii_hexdigit());
+fn sender_from_service(world: &World, account_sid: &str, service: &str, to: &str) -> Result<String, ApiError> {
+    let well_formed =
+        service.len() == 34 && service.starts_with("MG") && service[2..].bytes().all(|b| b.is_ascii_hexdigit());
     if !well_formed {
-        return Err(ApiError::new(
-            400,
-            21701,
-            format!("The Messaging Service Sid {service} is invalid."),
-        ));
+        return Err(ApiError::new(400, 21701, format!("The Messaging Service Sid {service} is invalid.")));
     }
     let mut candidates: Vec<&String> = world
         .numbers
         .iter()
-        .filter(|(address, n)| {
-            n.account_sid == account_sid && is_whatsapp(address) == is_whatsapp(to)
-        })
+        .filter(|(address, n)| n.account_sid == account_sid && is_whatsapp(address) == is_whatsapp(to))
         .map(|(address, _)| address)
         .collect();
     candidates.sort();
     candidates.first().map(|a| (*a).clone()).ok_or_else(|| {
-        ApiError::new(
-            400,
-            21703,
-            "The Messaging Service does not have a phone number available to send a message",
-        )
+        ApiError::new(400, 21703, "The Messaging Service does not have a phone number available to send a message")
     })
 }
 

@@ -32,20 +32,13 @@ pub(crate) fn ensure_loopback(url: &str) -> Result<(), String> {
     }
     let host = parsed.host_str().unwrap_or("");
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    let loopback = host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
-    if loopback {
-        Ok(())
-    } else {
-        Err(format!("refusing to send to non-loopback URL {url}"))
-    }
+    let loopback = host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    if loopback { Ok(()) } else { Err(format!("refusing to send to non-loopback URL {url}")) }
 }
 
 /// `application/x-www-form-urlencoded` encoding of `params`, in their order.
 pub(crate) fn encode_form(params: &[(String, String)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params)
-        .finish()
+    form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish()
 }
 
 /// POSTs an already encoded and signed form with Twilio's headers.
@@ -70,20 +63,9 @@ pub(crate) async fn post_form(
         .await
         .map_err(|e| format!("POST {url}: {e}"))?;
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body = response
-        .text()
-        .await
-        .map_err(|e| format!("reading answer of {url}: {e}"))?;
-    Ok(Answer {
-        status,
-        body,
-        content_type,
-    })
+    let content_type = response.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let body = response.text().await.map_err(|e| format!("reading answer of {url}: {e}"))?;
+    Ok(Answer { status, body, content_type })
 }
 
 /// Signs `params` with `auth_token` for `url` and POSTs them with a fresh idempotency token.
@@ -94,27 +76,13 @@ pub(crate) async fn post_signed(
     params: &[(String, String)],
 ) -> Result<Answer, String> {
     let signature = compute_signature(auth_token, url, params);
-    post_form(
-        http,
-        url,
-        &encode_form(params),
-        &signature,
-        &idempotency_token(),
-    )
-    .await
+    post_form(http, url, &encode_form(params), &signature, &idempotency_token()).await
 }
 
 /// A customer's phone sends `req` to one of our numbers; see `EmulatorHandle::send_inbound`.
-pub(crate) async fn send_inbound(
-    shared: &Shared,
-    req: InboundRequest,
-) -> Result<InboundDelivery, EmulatorError> {
+pub(crate) async fn send_inbound(shared: &Shared, req: InboundRequest) -> Result<InboundDelivery, EmulatorError> {
     let (url, token, account_sid) = shared.state.update(|world| {
-        let number = world
-            .numbers
-            .get(&req.to)
-            .cloned()
-            .ok_or_else(|| EmulatorError::UnknownNumber(req.to.clone()))?;
+        let number = world.numbers.get(&req.to).cloned().ok_or_else(|| EmulatorError::UnknownNumber(req.to.clone()))?;
         let token = world
             .accounts
             .get(&number.account_sid)
@@ -144,17 +112,12 @@ pub(crate) async fn send_inbound(
         url,
         idempotency_token: idempotency_token(),
     };
-    shared
-        .state
-        .update(|world| world.inbound.insert(sid.clone(), delivery.clone()));
+    shared.state.update(|world| world.inbound.insert(sid.clone(), delivery.clone()));
     deliver(shared, &sid, &delivery).await
 }
 
 /// Re-POSTs a delivered inbound webhook exactly as it was first sent.
-pub(crate) async fn redeliver(
-    shared: &Shared,
-    message_sid: &str,
-) -> Result<InboundDelivery, EmulatorError> {
+pub(crate) async fn redeliver(shared: &Shared, message_sid: &str) -> Result<InboundDelivery, EmulatorError> {
     let delivery = shared
         .state
         .read(|world| world.inbound.get(message_sid).cloned())
@@ -162,20 +125,10 @@ pub(crate) async fn redeliver(
     deliver(shared, message_sid, &delivery).await
 }
 
-async fn deliver(
-    shared: &Shared,
-    sid: &str,
-    d: &RecordedDelivery,
-) -> Result<InboundDelivery, EmulatorError> {
-    let answer = post_form(
-        &shared.http,
-        &d.url,
-        &d.body,
-        &d.signature,
-        &d.idempotency_token,
-    )
-    .await
-    .map_err(EmulatorError::Http)?;
+async fn deliver(shared: &Shared, sid: &str, d: &RecordedDelivery) -> Result<InboundDelivery, EmulatorError> {
+    let answer = post_form(&shared.http, &d.url, &d.body, &d.signature, &d.idempotency_token)
+        .await
+        .map_err(EmulatorError::Http)?;
     Ok(InboundDelivery {
         message_sid: sid.to_owned(),
         status: answer.status,

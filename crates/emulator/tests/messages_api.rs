@@ -11,30 +11,17 @@ use serde_json::json;
 
 fn is_sid(value: &serde_json::Value, prefix: &str) -> bool {
     let s = value.as_str().unwrap_or("");
-    s.len() == 34
-        && s.starts_with(prefix)
-        && s[2..]
-            .bytes()
-            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+    s.len() == 34 && s.starts_with(prefix) && s[2..].bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 #[tokio::test]
 async fn sending_without_credentials_is_refused_with_twilios_authenticate_error() {
     let emu = emulator("http://127.0.0.1:9/unused").await;
-    let reply = post_messages(
-        &emu,
-        ACCOUNT,
-        None,
-        &[("To", CUSTOMER), ("From", OUR_SMS), ("Body", "hi")],
-    )
-    .await;
+    let reply = post_messages(&emu, ACCOUNT, None, &[("To", CUSTOMER), ("From", OUR_SMS), ("Body", "hi")]).await;
     assert_eq!(reply.status, 401);
     assert_eq!(reply.json["code"], 20003);
     assert_eq!(reply.json["message"], "Authenticate");
-    assert_eq!(
-        reply.json["more_info"],
-        "https://www.twilio.com/docs/errors/20003"
-    );
+    assert_eq!(reply.json["more_info"], "https://www.twilio.com/docs/errors/20003");
     assert_eq!(reply.json["status"], 401);
     assert!(reply.headers.contains_key("www-authenticate"));
     assert!(emu.sent_messages().is_empty());
@@ -48,16 +35,10 @@ async fn a_wrong_auth_token_or_another_accounts_path_is_refused_with_401() {
     let params = [("To", CUSTOMER), ("From", OUR_SMS), ("Body", "hi")];
 
     let wrong_token = post_messages(&emu, ACCOUNT, Some((ACCOUNT, "nope")), &params).await;
-    assert_eq!(
-        (wrong_token.status, wrong_token.json["code"].clone()),
-        (401, json!(20003))
-    );
+    assert_eq!((wrong_token.status, wrong_token.json["code"].clone()), (401, json!(20003)));
 
     let other_account = post_messages(&emu, ACCOUNT, Some((other, "other-token")), &params).await;
-    assert_eq!(
-        (other_account.status, other_account.json["code"].clone()),
-        (401, json!(20003))
-    );
+    assert_eq!((other_account.status, other_account.json["code"].clone()), (401, json!(20003)));
     assert!(emu.sent_messages().is_empty());
 }
 
@@ -109,16 +90,8 @@ async fn invalid_sends_get_twilios_error_codes_and_messages() {
 #[tokio::test]
 async fn a_valid_sms_is_created_queued_with_an_sm_sid_and_the_full_resource() {
     let emu = emulator("http://127.0.0.1:9/unused").await;
-    let reply = send(
-        &emu,
-        &[
-            ("To", CUSTOMER),
-            ("From", OUR_SMS),
-            ("Body", "Hello! 👍"),
-            ("SmartEncoded", "true"),
-        ],
-    )
-    .await;
+    let reply =
+        send(&emu, &[("To", CUSTOMER), ("From", OUR_SMS), ("Body", "Hello! 👍"), ("SmartEncoded", "true")]).await;
     assert_eq!(reply.status, 201, "{}", reply.json);
     let m = &reply.json;
     assert!(is_sid(&m["sid"], "SM"), "{m}");
@@ -127,47 +100,21 @@ async fn a_valid_sms_is_created_queued_with_an_sm_sid_and_the_full_resource() {
     assert_eq!(m["account_sid"], ACCOUNT);
     assert_eq!(m["api_version"], "2010-04-01");
     assert_eq!(m["direction"], "outbound-api");
-    assert_eq!(
-        (m["from"].as_str(), m["to"].as_str()),
-        (Some(OUR_SMS), Some(CUSTOMER))
-    );
+    assert_eq!((m["from"].as_str(), m["to"].as_str()), (Some(OUR_SMS), Some(CUSTOMER)));
     assert_eq!(m["body"], "Hello! 👍");
+    assert_eq!((m["num_media"].as_str(), m["num_segments"].as_str()), (Some("0"), Some("1")));
     assert_eq!(
-        (m["num_media"].as_str(), m["num_segments"].as_str()),
-        (Some("0"), Some("1"))
-    );
-    assert_eq!(
-        (
-            m["error_code"].clone(),
-            m["date_sent"].clone(),
-            m["price"].clone()
-        ),
+        (m["error_code"].clone(), m["date_sent"].clone(), m["price"].clone()),
         (json!(null), json!(null), json!(null))
     );
     assert_eq!(m["price_unit"], "USD");
-    assert!(
-        m["date_created"].as_str().unwrap().ends_with(" +0000"),
-        "{m}"
-    );
-    assert_eq!(
-        m["uri"],
-        format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{sid}.json")
-    );
-    assert_eq!(
-        m["subresource_uris"]["media"],
-        format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{sid}/Media.json")
-    );
+    assert!(m["date_created"].as_str().unwrap().ends_with(" +0000"), "{m}");
+    assert_eq!(m["uri"], format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{sid}.json"));
+    assert_eq!(m["subresource_uris"]["media"], format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{sid}/Media.json"));
 
     let sent = emu.sent_messages();
     assert_eq!(sent.len(), 1);
-    assert_eq!(
-        (
-            sent[0].sid.as_str(),
-            sent[0].body.as_str(),
-            sent[0].num_segments
-        ),
-        (sid, "Hello! 👍", 1)
-    );
+    assert_eq!((sent[0].sid.as_str(), sent[0].body.as_str(), sent[0].num_segments), (sid, "Hello! 👍", 1));
 }
 
 #[tokio::test]
@@ -188,17 +135,10 @@ async fn a_send_with_media_gets_an_mm_sid_and_long_text_counts_segments() {
     assert_eq!(media.json["num_media"], "2");
 
     let long = "x".repeat(161);
-    let text = send(
-        &emu,
-        &[("To", CUSTOMER), ("From", OUR_SMS), ("Body", long.as_str())],
-    )
-    .await;
+    let text = send(&emu, &[("To", CUSTOMER), ("From", OUR_SMS), ("Body", long.as_str())]).await;
     assert_eq!(text.json["num_segments"], "2");
     let sent = emu.sent_messages();
-    assert_eq!(
-        sent[0].media_urls,
-        ["https://example.com/a.png", "https://example.com/b.png"]
-    );
+    assert_eq!(sent[0].media_urls, ["https://example.com/a.png", "https://example.com/b.png"]);
 }
 
 #[tokio::test]
@@ -210,15 +150,11 @@ async fn a_created_message_can_be_fetched_and_an_unknown_sid_is_20404() {
     assert_eq!(fetched.status, 200);
     assert_eq!(fetched.json["sid"], created.json["sid"]);
 
-    let missing =
-        format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/SM00000000000000000000000000000000.json");
+    let missing = format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/SM00000000000000000000000000000000.json");
     let reply = get(&emu, &missing).await;
     assert_eq!(reply.status, 404);
     assert_eq!(reply.json["code"], 20404);
-    assert_eq!(
-        reply.json["message"],
-        format!("The requested resource {missing} was not found")
-    );
+    assert_eq!(reply.json["message"], format!("The requested resource {missing} was not found"));
 }
 
 #[tokio::test]
@@ -229,11 +165,7 @@ async fn injected_api_failures_hit_the_next_sends_then_stop() {
     for _ in 0..2 {
         let reply = send(&emu, &params).await;
         assert_eq!(
-            (
-                reply.status,
-                reply.json["code"].clone(),
-                reply.json["status"].clone()
-            ),
+            (reply.status, reply.json["code"].clone(), reply.json["status"].clone()),
             (429, json!(20429), json!(429))
         );
     }
@@ -248,15 +180,7 @@ async fn injected_api_failures_hit_the_next_sends_then_stop() {
 async fn a_messaging_service_send_is_accepted_and_picks_one_of_our_numbers() {
     let emu = emulator("http://127.0.0.1:9/unused").await;
     let service = "MG0123456789abcdef0123456789abcdef";
-    let reply = send(
-        &emu,
-        &[
-            ("To", CUSTOMER),
-            ("MessagingServiceSid", service),
-            ("Body", "hi"),
-        ],
-    )
-    .await;
+    let reply = send(&emu, &[("To", CUSTOMER), ("MessagingServiceSid", service), ("Body", "hi")]).await;
     assert_eq!(reply.status, 201, "{}", reply.json);
     assert_eq!(reply.json["status"], "accepted");
     assert_eq!(reply.json["messaging_service_sid"], service);
@@ -268,37 +192,21 @@ async fn waiting_for_sent_messages_returns_as_soon_as_they_exist() {
     let emu = emulator("http://127.0.0.1:9/unused").await;
     let sender = emu.clone();
     tokio::spawn(async move {
-        send(
-            &sender,
-            &[("To", CUSTOMER), ("From", OUR_SMS), ("Body", "one")],
-        )
-        .await;
-        send(
-            &sender,
-            &[("To", CUSTOMER), ("From", OUR_SMS), ("Body", "two")],
-        )
-        .await;
+        send(&sender, &[("To", CUSTOMER), ("From", OUR_SMS), ("Body", "one")]).await;
+        send(&sender, &[("To", CUSTOMER), ("From", OUR_SMS), ("Body", "two")]).await;
     });
     let sent = emu.wait_for_sent(2, PATIENCE).await;
     let bodies: Vec<&str> = sent.iter().map(|m| m.body.as_str()).collect();
     assert_eq!(bodies, ["one", "two"]);
 
     // On timeout it returns what there is.
-    assert_eq!(
-        emu.wait_for_sent(3, Duration::from_millis(1)).await.len(),
-        2
-    );
+    assert_eq!(emu.wait_for_sent(3, Duration::from_millis(1)).await.len(), 2);
 }
 
 #[tokio::test]
 async fn after_shutdown_the_api_no_longer_answers() {
     let emu = emulator("http://127.0.0.1:9/unused").await;
-    assert_eq!(
-        send(&emu, &[("To", CUSTOMER), ("From", OUR_SMS), ("Body", "hi")])
-            .await
-            .status,
-        201
-    );
+    assert_eq!(send(&emu, &[("To", CUSTOMER), ("From", OUR_SMS), ("Body", "hi")]).await.status, 201);
     emu.shutdown();
     assert!(emu.wait_stopped(PATIENCE).await);
     let addr = emu.base_url().trim_start_matches("http://").to_owned();

@@ -15,16 +15,7 @@ async fn send_with_callback(
     to: &str,
 ) -> String {
     let callback = receiver.url("/twilio/status?tenant=acme");
-    let reply = send(
-        emu,
-        &[
-            ("To", to),
-            ("From", from),
-            ("Body", "hi"),
-            ("StatusCallback", callback.as_str()),
-        ],
-    )
-    .await;
+    let reply = send(emu, &[("To", to), ("From", from), ("Body", "hi"), ("StatusCallback", callback.as_str())]).await;
     assert_eq!(reply.status, 201, "{}", reply.json);
     reply.json["sid"].as_str().unwrap().to_owned()
 }
@@ -38,18 +29,9 @@ async fn sms_status_callbacks_arrive_signed_and_in_order_sent_then_delivered() {
     for expected in ["sent", "delivered"] {
         let callback = receiver.next().await;
         assert_eq!(callback.uri, "/twilio/status?tenant=acme");
-        assert!(
-            callback.is_signed_with(TOKEN, &receiver.base_url),
-            "{callback:?}"
-        );
-        assert_eq!(
-            callback.header("content-type").as_deref(),
-            Some("application/x-www-form-urlencoded")
-        );
-        assert_eq!(
-            callback.header("user-agent").as_deref(),
-            Some("TwilioProxy/1.1")
-        );
+        assert!(callback.is_signed_with(TOKEN, &receiver.base_url), "{callback:?}");
+        assert_eq!(callback.header("content-type").as_deref(), Some("application/x-www-form-urlencoded"));
+        assert_eq!(callback.header("user-agent").as_deref(), Some("TwilioProxy/1.1"));
         assert_eq!(callback.param("MessageStatus").as_deref(), Some(expected));
         assert_eq!(callback.param("SmsStatus").as_deref(), Some(expected));
         assert_eq!(callback.param("MessageSid").as_deref(), Some(sid.as_str()));
@@ -62,11 +44,7 @@ async fn sms_status_callbacks_arrive_signed_and_in_order_sent_then_delivered() {
     }
     assert!(emu.wait_for_callback(&sid, "delivered", PATIENCE).await);
 
-    let resource = get(
-        &emu,
-        &format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{sid}.json"),
-    )
-    .await;
+    let resource = get(&emu, &format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{sid}.json")).await;
     assert_eq!(resource.json["status"], "delivered");
     assert!(resource.json["date_sent"].is_string());
     assert_eq!(emu.sent_messages()[0].status, "delivered");
@@ -81,10 +59,7 @@ async fn whatsapp_status_callbacks_also_report_read() {
     let mut statuses = Vec::new();
     for _ in 0..3 {
         let callback = receiver.next().await;
-        assert!(
-            callback.is_signed_with(TOKEN, &receiver.base_url),
-            "{callback:?}"
-        );
+        assert!(callback.is_signed_with(TOKEN, &receiver.base_url), "{callback:?}");
         assert_eq!(callback.param("To").as_deref(), Some(CUSTOMER_WHATSAPP));
         statuses.push(callback.param("MessageStatus").unwrap());
     }
@@ -104,24 +79,14 @@ async fn an_undeliverable_sms_ends_undelivered_with_its_error_code() {
     assert_eq!(sent.param("MessageStatus").as_deref(), Some("sent"));
     let undelivered = receiver.next().await;
     assert!(undelivered.is_signed_with(TOKEN, &receiver.base_url));
-    assert_eq!(
-        undelivered.param("MessageStatus").as_deref(),
-        Some("undelivered")
-    );
+    assert_eq!(undelivered.param("MessageStatus").as_deref(), Some("undelivered"));
     assert_eq!(undelivered.param("ErrorCode").as_deref(), Some("30003"));
     assert!(emu.wait_for_callback(&sid, "undelivered", PATIENCE).await);
 
-    let resource = get(
-        &emu,
-        &format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{sid}.json"),
-    )
-    .await;
+    let resource = get(&emu, &format!("/2010-04-01/Accounts/{ACCOUNT}/Messages/{sid}.json")).await;
     assert_eq!(resource.json["status"], "undelivered");
     assert_eq!(resource.json["error_code"], 30003);
-    assert_eq!(
-        resource.json["error_message"],
-        "Unreachable destination handset"
-    );
+    assert_eq!(resource.json["error_message"], "Unreachable destination handset");
     assert_eq!(emu.sent_message(&sid).unwrap().error_code, Some(30003));
 }
 
@@ -132,10 +97,7 @@ async fn a_whatsapp_message_outside_the_window_ends_failed() {
     emu.fail_delivery(CUSTOMER_WHATSAPP, 63016);
     let sid = send_with_callback(&emu, &receiver, OUR_WHATSAPP, CUSTOMER_WHATSAPP).await;
 
-    assert_eq!(
-        receiver.next().await.param("MessageStatus").as_deref(),
-        Some("sent")
-    );
+    assert_eq!(receiver.next().await.param("MessageStatus").as_deref(), Some("sent"));
     let failed = receiver.next().await;
     assert_eq!(failed.param("MessageStatus").as_deref(), Some("failed"));
     assert_eq!(failed.param("ErrorCode").as_deref(), Some("63016"));
@@ -150,8 +112,5 @@ async fn a_callback_our_server_refuses_does_not_count_as_answered() {
     let sid = send_with_callback(&emu, &receiver, OUR_SMS, CUSTOMER).await;
     receiver.next().await;
     receiver.next().await;
-    assert!(
-        !emu.wait_for_callback(&sid, "delivered", Duration::ZERO)
-            .await
-    );
+    assert!(!emu.wait_for_callback(&sid, "delivered", Duration::ZERO).await);
 }

@@ -3,11 +3,11 @@
 
 use std::sync::Arc;
 
-use anyhow::{bail, Context};
+use anyhow::{Context, bail};
 use switchboard_domain::{ChannelKind, PhoneE164, Provider};
+use switchboard_store::Store;
 use switchboard_store::model::{Channel, Workspace};
 use switchboard_store::writes::NewChannel;
-use switchboard_store::Store;
 
 use crate::api_keys;
 use crate::clock::now_ms;
@@ -18,7 +18,11 @@ pub fn default_help_text(name: &str) -> String {
     format!("{name}: reply to this number to reach us. Reply STOP to opt out, START to opt back in.")
 }
 
-pub async fn create_workspace(store: &Arc<dyn Store>, name: &str, help_text: Option<&str>) -> anyhow::Result<Workspace> {
+pub async fn create_workspace(
+    store: &Arc<dyn Store>,
+    name: &str,
+    help_text: Option<&str>,
+) -> anyhow::Result<Workspace> {
     let name = name.trim();
     if name.is_empty() {
         bail!("a workspace needs a name");
@@ -29,10 +33,10 @@ pub async fn create_workspace(store: &Arc<dyn Store>, name: &str, help_text: Opt
 
 /// Finds a workspace by name or id.
 pub async fn find_workspace(store: &Arc<dyn Store>, name_or_id: &str) -> anyhow::Result<Workspace> {
-    if let Ok(id) = name_or_id.parse() {
-        if let Some(workspace) = store.get_workspace(id).await? {
-            return Ok(workspace);
-        }
+    if let Ok(id) = name_or_id.parse()
+        && let Some(workspace) = store.get_workspace(id).await?
+    {
+        return Ok(workspace);
     }
     store
         .find_workspace_by_name(name_or_id)
@@ -41,11 +45,13 @@ pub async fn find_workspace(store: &Arc<dyn Store>, name_or_id: &str) -> anyhow:
 }
 
 /// Creates an API key and returns it with its secret, which is shown only now.
-pub async fn create_api_key(store: &Arc<dyn Store>, workspace: &Workspace, name: &str) -> anyhow::Result<(switchboard_store::model::ApiKey, String)> {
+pub async fn create_api_key(
+    store: &Arc<dyn Store>,
+    workspace: &Workspace,
+    name: &str,
+) -> anyhow::Result<(switchboard_store::model::ApiKey, String)> {
     let generated = api_keys::generate();
-    let key = store
-        .create_api_key(workspace.workspace_id, name, &generated.prefix, &generated.hash, now_ms())
-        .await?;
+    let key = store.create_api_key(workspace.workspace_id, name, &generated.prefix, &generated.hash, now_ms()).await?;
     Ok((key, generated.secret))
 }
 

@@ -11,7 +11,7 @@ use anyhow::Context;
 use switchboard_channels::AdapterRegistry;
 use switchboard_store::Store;
 use tokio::net::TcpListener;
-use tokio::sync::{watch, Notify};
+use tokio::sync::{Notify, watch};
 
 use crate::channels::ChannelDirectory;
 use crate::config::Config;
@@ -37,9 +37,7 @@ impl Application {
     /// Builds on an already connected (and migrated) store.
     pub async fn build_with_store(config: Config, store: Arc<dyn Store>) -> anyhow::Result<Self> {
         let secrets = SecretBox::load(&config.secret_key)?;
-        let listener = TcpListener::bind(config.bind)
-            .await
-            .with_context(|| format!("binding {}", config.bind))?;
+        let listener = TcpListener::bind(config.bind).await.with_context(|| format!("binding {}", config.bind))?;
         let local = listener.local_addr()?;
         let public_url: Arc<str> = config
             .public_url
@@ -75,10 +73,8 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let Self { listener, state, committers } = self;
         let (stop_workers, workers_stopped) = watch::channel(false);
-        let dispatcher = state
-            .config
-            .run_workers
-            .then(|| tokio::spawn(Dispatcher::new(state.clone()).run(workers_stopped)));
+        let dispatcher =
+            state.config.run_workers.then(|| tokio::spawn(Dispatcher::new(state.clone()).run(workers_stopped)));
         let upkeep = tokio::spawn(async {
             let handle = crate::telemetry::prometheus();
             loop {

@@ -30,12 +30,15 @@ pub enum ChannelError {
     Secret(#[from] SecretError),
 }
 
+/// Resolved channels with the time they were cached.
+type Cache = HashMap<ChannelId, (Instant, Arc<ResolvedChannel>)>;
+
 #[derive(Clone)]
 pub struct ChannelDirectory {
     store: Arc<dyn Store>,
     secrets: SecretBox,
     public_url: Arc<str>,
-    cache: Arc<RwLock<HashMap<ChannelId, (Instant, Arc<ResolvedChannel>)>>>,
+    cache: Arc<RwLock<Cache>>,
 }
 
 impl ChannelDirectory {
@@ -45,10 +48,10 @@ impl ChannelDirectory {
 
     /// The channel with this id, in any workspace; `None` when there is none.
     pub async fn get(&self, channel_id: ChannelId) -> Result<Option<Arc<ResolvedChannel>>, ChannelError> {
-        if let Some((at, channel)) = self.cache.read().expect("cache lock").get(&channel_id) {
-            if at.elapsed() < TTL {
-                return Ok(Some(channel.clone()));
-            }
+        if let Some((at, channel)) = self.cache.read().expect("cache lock").get(&channel_id)
+            && at.elapsed() < TTL
+        {
+            return Ok(Some(channel.clone()));
         }
         let Some(record) = self.store.get_channel(channel_id).await? else {
             return Ok(None);

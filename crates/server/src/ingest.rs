@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use switchboard_store::writes::{InboundOutcome, InboundWrite};
 use switchboard_store::{Store, StoreError};
-use tokio::sync::{mpsc, oneshot, Mutex};
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 type Reply = oneshot::Sender<Result<InboundOutcome, Arc<StoreError>>>;
 
@@ -40,7 +40,11 @@ impl IngestHandle {
 }
 
 /// Starts `committers` committer tasks; they stop when every handle is dropped.
-pub fn start(store: Arc<dyn Store>, committers: usize, batch_max: usize) -> (IngestHandle, Vec<tokio::task::JoinHandle<()>>) {
+pub fn start(
+    store: Arc<dyn Store>,
+    committers: usize,
+    batch_max: usize,
+) -> (IngestHandle, Vec<tokio::task::JoinHandle<()>>) {
     let (sender, receiver) = mpsc::channel(batch_max * committers.max(1) * 4);
     let receiver = Arc::new(Mutex::new(receiver));
     let tasks = (0..committers.max(1))

@@ -70,9 +70,7 @@ impl SecretBox {
         }
         let (nonce, ciphertext) = sealed[1..].split_at(NONCE_LEN);
         let nonce = XNonce::try_from(nonce).map_err(|_| SecretError::Open)?;
-        self.cipher
-            .decrypt(&nonce, Payload { msg: ciphertext, aad: associated })
-            .map_err(|_| SecretError::Open)
+        self.cipher.decrypt(&nonce, Payload { msg: ciphertext, aad: associated }).map_err(|_| SecretError::Open)
     }
 }
 

@@ -15,7 +15,8 @@ async fn requests_without_a_valid_api_key_are_refused_with_a_hint() {
         assert_eq!(none.headers()["www-authenticate"], "Bearer");
         let detail = expect_problem(none, 401, "unauthorized").await;
         assert!(detail.contains("api-key create"), "{detail}");
-        let wrong = app.client.get(format!("{}/api/v1/conversations", app.url)).bearer_auth("sb_nope").send().await.unwrap();
+        let wrong =
+            app.client.get(format!("{}/api/v1/conversations", app.url)).bearer_auth("sb_nope").send().await.unwrap();
         expect_problem(wrong, 401, "unauthorized").await;
         app
     })
@@ -30,7 +31,13 @@ async fn every_documented_route_is_served_and_the_document_is_public() {
         assert_eq!(document["openapi"], "3.1.0");
         let some_id = uuid::Uuid::now_v7().to_string();
         for (method, path) in ROUTES {
-            let url = format!("{}{}", app.url, path.replace("{contact_id}", &some_id).replace("{conversation_id}", &some_id).replace("{message_id}", &some_id));
+            let url = format!(
+                "{}{}",
+                app.url,
+                path.replace("{contact_id}", &some_id)
+                    .replace("{conversation_id}", &some_id)
+                    .replace("{message_id}", &some_id)
+            );
             let request = match *method {
                 "get" => app.client.get(&url),
                 "post" => app.client.post(&url).json(&json!({})),
@@ -41,7 +48,10 @@ async fn every_documented_route_is_served_and_the_document_is_public() {
             assert_ne!(response.status(), 405, "{method} {path} is not routed");
             if response.status() == 404 {
                 let body: serde_json::Value = response.json().await.unwrap();
-                assert!(body["detail"].as_str().unwrap_or("").contains("does not exist"), "{method} {path} is not routed: {body}");
+                assert!(
+                    body["detail"].as_str().unwrap_or("").contains("does not exist"),
+                    "{method} {path} is not routed: {body}"
+                );
             }
             assert!(document["paths"][path][method].is_object(), "{method} {path} is missing from openapi.json");
         }
@@ -54,8 +64,11 @@ async fn every_documented_route_is_served_and_the_document_is_public() {
 async fn contacts_are_created_with_identities_and_a_taken_identity_is_a_conflict() {
     on_every_backend(|app| async move {
         let created = app
-            .post("/api/v1/contacts", &json!({ "display_name": "Ana Lima", "identities": [
-                { "kind": "phone", "value": "+1 (415) 555-0123" }, { "kind": "email", "value": "Ana@Example.com" } ] }))
+            .post(
+                "/api/v1/contacts",
+                &json!({ "display_name": "Ana Lima", "identities": [
+                { "kind": "phone", "value": "+1 (415) 555-0123" }, { "kind": "email", "value": "Ana@Example.com" } ] }),
+            )
             .send()
             .await
             .unwrap();
@@ -64,13 +77,24 @@ async fn contacts_are_created_with_identities_and_a_taken_identity_is_a_conflict
         assert_eq!(contact["identities"][0]["value"], "+14155550123", "numbers are stored in E.164");
         assert_eq!(contact["identities"][1]["value"], "ana@example.com");
 
-        let taken = app.post("/api/v1/contacts", &json!({ "identities": [{ "kind": "phone", "value": "+14155550123" }] })).send().await.unwrap();
+        let taken = app
+            .post("/api/v1/contacts", &json!({ "identities": [{ "kind": "phone", "value": "+14155550123" }] }))
+            .send()
+            .await
+            .unwrap();
         expect_problem(taken, 409, "conflict").await;
-        let bad = app.post("/api/v1/contacts", &json!({ "identities": [{ "kind": "phone", "value": "12" }] })).send().await.unwrap();
+        let bad = app
+            .post("/api/v1/contacts", &json!({ "identities": [{ "kind": "phone", "value": "12" }] }))
+            .send()
+            .await
+            .unwrap();
         let detail = expect_problem(bad, 422, "invalid-identity").await;
         assert!(detail.contains("international form"), "{detail}");
         let added = app
-            .post(&format!("/api/v1/contacts/{}/identities", contact["id"].as_str().unwrap()), &json!({ "kind": "phone", "value": "+14155550124" }))
+            .post(
+                &format!("/api/v1/contacts/{}/identities", contact["id"].as_str().unwrap()),
+                &json!({ "kind": "phone", "value": "+14155550124" }),
+            )
             .send()
             .await
             .unwrap();
@@ -94,7 +118,8 @@ async fn conversations_filter_by_status_and_page_by_cursor() {
         }
         let first = app.get_json("/api/v1/conversations?limit=2").await;
         assert_eq!(first["data"].as_array().unwrap().len(), 2);
-        let mut seen: Vec<String> = first["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
+        let mut seen: Vec<String> =
+            first["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_owned()).collect();
         let mut cursor = first["next_cursor"].as_str().map(str::to_owned);
         while let Some(next) = cursor {
             let page = app.get_json(&format!("/api/v1/conversations?limit=2&cursor={next}")).await;
@@ -105,7 +130,14 @@ async fn conversations_filter_by_status_and_page_by_cursor() {
         assert_eq!(seen.len(), 5, "{}", app.backend);
 
         let id = &seen[0];
-        let resolved = app.client.patch(format!("{}/api/v1/conversations/{id}", app.url)).bearer_auth(&app.api_key).json(&json!({ "status": "resolved" })).send().await.unwrap();
+        let resolved = app
+            .client
+            .patch(format!("{}/api/v1/conversations/{id}", app.url))
+            .bearer_auth(&app.api_key)
+            .json(&json!({ "status": "resolved" }))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resolved.status(), 200);
         let only_resolved = app.get_json("/api/v1/conversations?status=resolved").await;
         assert_eq!(only_resolved["data"].as_array().unwrap().len(), 1);
@@ -159,7 +191,8 @@ async fn one_workspace_can_neither_see_nor_use_anothers_data() {
 async fn health_readiness_and_metrics_report_the_running_system() {
     on_every_backend(|app| async move {
         assert_eq!(app.client.get(format!("{}/healthz", app.url)).send().await.unwrap().status(), 200);
-        let ready: serde_json::Value = app.client.get(format!("{}/readyz", app.url)).send().await.unwrap().json().await.unwrap();
+        let ready: serde_json::Value =
+            app.client.get(format!("{}/readyz", app.url)).send().await.unwrap().json().await.unwrap();
         assert_eq!(ready["status"], "ready");
         assert_eq!(ready["database"], app.backend);
         app.customer_sms(CUSTOMER, "count me").await;

@@ -22,11 +22,15 @@ async fn a_reply_goes_queued_then_sent_then_delivered() {
         let sent = app.emulator.wait_for_sent(1, Duration::from_secs(10)).await;
         assert_eq!(sent[0].body, "Yes, pick her up at 5.");
         assert_eq!(sent[0].from, SMS_NUMBER);
-        assert_eq!(sent[0].status_callback.as_deref(), Some(format!("{}/webhooks/twilio/{}/status", app.url, app.sms.channel_id).as_str()));
+        assert_eq!(
+            sent[0].status_callback.as_deref(),
+            Some(format!("{}/webhooks/twilio/{}/status", app.url, app.sms.channel_id).as_str())
+        );
         assert!(app.emulator.wait_for_callback(&sent[0].sid, "delivered", Duration::from_secs(10)).await);
 
         let message = app.wait_for_status(queued["id"].as_str().unwrap(), "delivered").await;
-        let history: Vec<&str> = message["status_history"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+        let history: Vec<&str> =
+            message["status_history"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
         assert_eq!(history, vec!["queued", "sent", "delivered"], "{}", app.backend);
         assert_eq!(message["provider_message_id"], sent[0].sid);
         app
@@ -38,7 +42,11 @@ async fn a_reply_goes_queued_then_sent_then_delivered() {
 async fn a_whatsapp_reply_inside_the_window_is_read_and_outside_it_is_refused() {
     on_every_backend(|app| async move {
         let send = |body: &str| {
-            app.post("/api/v1/messages", &json!({ "channel_id": app.whatsapp.channel_id, "to": CUSTOMER, "body": body })).send()
+            app.post(
+                "/api/v1/messages",
+                &json!({ "channel_id": app.whatsapp.channel_id, "to": CUSTOMER, "body": body }),
+            )
+            .send()
         };
         let refused = send("Hello from the clinic").await.unwrap();
         let detail = expect_problem(refused, 409, "outside-whatsapp-window").await;
@@ -141,14 +149,52 @@ async fn bad_send_requests_are_refused_precisely_and_queue_nothing() {
     on_every_backend(|app| async move {
         let post = |body: serde_json::Value| app.post("/api/v1/messages", &body).send();
         let sms = app.sms.channel_id.to_string();
-        expect_problem(post(json!({ "channel_id": sms, "to": "4155550123", "body": "x" })).await.unwrap(), 422, "invalid-address").await;
-        expect_problem(post(json!({ "channel_id": sms, "to": CUSTOMER, "body": "  " })).await.unwrap(), 422, "empty-message").await;
-        expect_problem(post(json!({ "channel_id": sms, "to": CUSTOMER, "body": "x".repeat(1601) })).await.unwrap(), 422, "message-too-long").await;
-        expect_problem(post(json!({ "channel_id": uuid::Uuid::now_v7(), "to": CUSTOMER, "body": "x" })).await.unwrap(), 404, "not-found").await;
+        expect_problem(
+            post(json!({ "channel_id": sms, "to": "4155550123", "body": "x" })).await.unwrap(),
+            422,
+            "invalid-address",
+        )
+        .await;
+        expect_problem(
+            post(json!({ "channel_id": sms, "to": CUSTOMER, "body": "  " })).await.unwrap(),
+            422,
+            "empty-message",
+        )
+        .await;
+        expect_problem(
+            post(json!({ "channel_id": sms, "to": CUSTOMER, "body": "x".repeat(1601) })).await.unwrap(),
+            422,
+            "message-too-long",
+        )
+        .await;
+        expect_problem(
+            post(json!({ "channel_id": uuid::Uuid::now_v7(), "to": CUSTOMER, "body": "x" })).await.unwrap(),
+            404,
+            "not-found",
+        )
+        .await;
         expect_problem(post(json!({ "channel_id": sms, "body": "x" })).await.unwrap(), 422, "invalid-body").await;
-        expect_problem(post(json!({ "channel_id": sms, "contact_id": uuid::Uuid::now_v7(), "body": "x" })).await.unwrap(), 404, "not-found").await;
-        expect_problem(post(json!({ "channel_id": sms, "to": CUSTOMER, "body": "x", "surprise": 1 })).await.unwrap(), 422, "invalid-body").await;
-        let raw = app.client.post(format!("{}/api/v1/messages", app.url)).bearer_auth(&app.api_key).header("content-type", "application/json").body("{not json").send().await.unwrap();
+        expect_problem(
+            post(json!({ "channel_id": sms, "contact_id": uuid::Uuid::now_v7(), "body": "x" })).await.unwrap(),
+            404,
+            "not-found",
+        )
+        .await;
+        expect_problem(
+            post(json!({ "channel_id": sms, "to": CUSTOMER, "body": "x", "surprise": 1 })).await.unwrap(),
+            422,
+            "invalid-body",
+        )
+        .await;
+        let raw = app
+            .client
+            .post(format!("{}/api/v1/messages", app.url))
+            .bearer_auth(&app.api_key)
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
         expect_problem(raw, 400, "malformed-json").await;
         assert!(app.get_json("/api/v1/conversations").await["data"].as_array().unwrap().is_empty(), "{}", app.backend);
         assert!(app.get_json("/api/v1/jobs?state=queued").await["data"].as_array().unwrap().is_empty());

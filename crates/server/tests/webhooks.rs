@@ -15,7 +15,8 @@ async fn a_customer_sms_becomes_a_contact_a_conversation_and_a_message_in_the_ap
         let conversations = app.get_json("/api/v1/conversations").await;
         let conversation = &conversations["data"][0];
         assert_eq!(conversation["unread_count"], 1);
-        let messages = app.get_json(&format!("/api/v1/conversations/{}/messages", conversation["id"].as_str().unwrap())).await;
+        let messages =
+            app.get_json(&format!("/api/v1/conversations/{}/messages", conversation["id"].as_str().unwrap())).await;
         let message = &messages["data"][0];
         assert_eq!(message["body"], "Hi! Can I move my appointment?");
         assert_eq!(message["direction"], "inbound");
@@ -57,7 +58,8 @@ async fn a_redelivered_webhook_is_acknowledged_but_stored_once() {
         let messages = app.get_json(&format!("/api/v1/conversations/{id}/messages")).await;
         assert_eq!(messages["data"].as_array().unwrap().len(), 1, "{}", app.backend);
         let events = app.get_json("/api/v1/webhook-events").await;
-        let outcomes: Vec<&str> = events["data"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+        let outcomes: Vec<&str> =
+            events["data"].as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
         assert_eq!(outcomes, vec!["duplicate", "message"]);
         app
     })
@@ -78,9 +80,15 @@ fn form(pairs: &[(&str, &str)]) -> String {
 async fn unsigned_forged_and_tampered_webhooks_are_refused_and_store_nothing() {
     on_every_backend(|app| async move {
         let url = webhook_url(&app);
-        let body = form(&[("MessageSid", "SM00000000000000000000000000000001"), ("From", CUSTOMER), ("To", SMS_NUMBER), ("Body", "hi")]);
+        let body = form(&[
+            ("MessageSid", "SM00000000000000000000000000000001"),
+            ("From", CUSTOMER),
+            ("To", SMS_NUMBER),
+            ("Body", "hi"),
+        ]);
         let post = |signature: Option<String>, body: String| {
-            let mut request = app.client.post(&url).header("content-type", "application/x-www-form-urlencoded").body(body);
+            let mut request =
+                app.client.post(&url).header("content-type", "application/x-www-form-urlencoded").body(body);
             if let Some(signature) = signature {
                 request = request.header("x-twilio-signature", signature);
             }
@@ -88,7 +96,8 @@ async fn unsigned_forged_and_tampered_webhooks_are_refused_and_store_nothing() {
         };
         let unsigned = post(None, body.clone()).await.unwrap();
         expect_problem(unsigned, 403, "invalid-signature").await;
-        let forged = post(Some(signature_for_form_body("wrong-token", &url, body.as_bytes())), body.clone()).await.unwrap();
+        let forged =
+            post(Some(signature_for_form_body("wrong-token", &url, body.as_bytes())), body.clone()).await.unwrap();
         expect_problem(forged, 403, "invalid-signature").await;
         let signed = signature_for_form_body(AUTH_TOKEN, &url, body.as_bytes());
         let tampered = body.replace("Body=hi", "Body=transfer+the+money");
@@ -110,11 +119,23 @@ async fn unsigned_forged_and_tampered_webhooks_are_refused_and_store_nothing() {
 #[tokio::test]
 async fn unknown_channels_malformed_forms_and_oversized_bodies_get_precise_errors() {
     on_every_backend(|app| async move {
-        let unknown = app.client.post(format!("{}/webhooks/twilio/{}", app.url, uuid::Uuid::now_v7())).body("x").send().await.unwrap();
+        let unknown = app
+            .client
+            .post(format!("{}/webhooks/twilio/{}", app.url, uuid::Uuid::now_v7()))
+            .body("x")
+            .send()
+            .await
+            .unwrap();
         expect_problem(unknown, 404, "not-found").await;
-        let not_an_id = app.client.post(format!("{}/webhooks/twilio/not-a-channel", app.url)).body("x").send().await.unwrap();
+        let not_an_id =
+            app.client.post(format!("{}/webhooks/twilio/not-a-channel", app.url)).body("x").send().await.unwrap();
         expect_problem(not_an_id, 404, "not-found").await;
-        let provider = app.client.post(format!("{}/webhooks/carrier-pigeon/{}", app.url, app.sms.channel_id)).send().await.unwrap();
+        let provider = app
+            .client
+            .post(format!("{}/webhooks/carrier-pigeon/{}", app.url, app.sms.channel_id))
+            .send()
+            .await
+            .unwrap();
         expect_problem(provider, 404, "not-found").await;
 
         let url = webhook_url(&app);
@@ -148,7 +169,8 @@ async fn stop_opts_the_customer_out_and_a_later_send_is_refused_with_a_clear_rea
         let detail = expect_problem(response, 409, "opted-out").await;
         assert!(detail.contains("START"), "{detail}");
         assert!(app.emulator.sent_messages().is_empty(), "{}: nothing reached Twilio", app.backend);
-        let contact_id = app.get_json("/api/v1/conversations").await["data"][0]["contact_id"].as_str().unwrap().to_owned();
+        let contact_id =
+            app.get_json("/api/v1/conversations").await["data"][0]["contact_id"].as_str().unwrap().to_owned();
         let contact = app.get_json(&format!("/api/v1/contacts/{contact_id}")).await;
         assert_eq!(contact["identities"][0]["opted_out"], serde_json::json!(["sms"]));
 

@@ -12,9 +12,8 @@ where
     for<'a> <E::Database as sqlx::Database>::Arguments: sqlx::IntoArguments<E::Database>,
     usize: sqlx::ColumnIndex<<E::Database as sqlx::Database>::Row>,
 {
-    let applied: i64 = sqlx::query_scalar("select count(*) from _sqlx_migrations where success")
-        .fetch_one(executor)
-        .await?;
+    let applied: i64 =
+        sqlx::query_scalar("select count(*) from _sqlx_migrations where success").fetch_one(executor).await?;
     let known = migrator.iter().count() as i64;
     if applied < known {
         return Err(StoreError::Conflict(format!(

@@ -3,9 +3,8 @@
 
 use serde::Serialize;
 use switchboard_domain::{
-    ApiKeyId, Attachment, ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus,
-    Direction, IdentityId, IdentityKind, MessageId, MessageStatus, Provider, SenderKind,
-    WebhookEventId, WorkspaceId,
+    ApiKeyId, Attachment, ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus, Direction, IdentityId,
+    IdentityKind, MessageId, MessageStatus, Provider, SenderKind, WebhookEventId, WorkspaceId,
 };
 
 /// Milliseconds since the Unix epoch, UTC. Every `*_at` field is one.

@@ -4,8 +4,8 @@
 
 use async_trait::async_trait;
 use switchboard_domain::{
-    ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus, Identity, IdentityId,
-    JobId, MessageId, WorkspaceId,
+    ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus, Identity, IdentityId, JobId, MessageId,
+    WorkspaceId,
 };
 
 use crate::error::StoreResult;

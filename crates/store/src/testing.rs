@@ -44,7 +44,9 @@ impl TestDatabase {
                 if std::env::var("CI").is_ok_and(|v| v == "true") {
                     panic!("PostgreSQL at {admin_url} is required in CI: {error}");
                 }
-                eprintln!("\n*** SKIPPED the PostgreSQL half of this test: {admin_url} is not reachable ({error}) ***\n");
+                eprintln!(
+                    "\n*** SKIPPED the PostgreSQL half of this test: {admin_url} is not reachable ({error}) ***\n"
+                );
                 return None;
             }
         };
@@ -55,7 +57,11 @@ impl TestDatabase {
             .expect("create test database");
         let _ = admin.close().await;
         let (base, _) = admin_url.rsplit_once('/').expect("admin URL names a database");
-        Some(Self { url: format!("{base}/{name}"), backend: "postgres", cleanup: Cleanup::Postgres { admin_url, name } })
+        Some(Self {
+            url: format!("{base}/{name}"),
+            backend: "postgres",
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
     }
 
     /// Both backends this machine has: SQLite always, PostgreSQL when reachable.

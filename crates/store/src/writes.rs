@@ -2,8 +2,8 @@
 
 use switchboard_domain::inbound::InboundEvent;
 use switchboard_domain::{
-    Attachment, ChannelId, ChannelKind, ContactId, Identity, MessageId, Provider, SenderKind,
-    WebhookEventId, WorkspaceId,
+    Attachment, ChannelId, ChannelKind, ContactId, Identity, MessageId, Provider, SenderKind, WebhookEventId,
+    WorkspaceId,
 };
 
 use crate::model::UnixMillis;
@@ -117,9 +117,17 @@ pub struct NewChannel {
 /// The outcome of a send attempt, recorded by the dispatcher.
 #[derive(Debug, Clone)]
 pub enum SendResult {
-    Sent { provider_message_id: String },
+    Sent {
+        provider_message_id: String,
+    },
     /// A transient failure; the job runs again at `retry_at`.
-    Retry { error: String, retry_at: UnixMillis },
+    Retry {
+        error: String,
+        retry_at: UnixMillis,
+    },
     /// A permanent failure, or the last retry: the message is failed and the job is dead.
-    Failed { error_code: Option<String>, error_reason: String },
+    Failed {
+        error_code: Option<String>,
+        error_reason: String,
+    },
 }

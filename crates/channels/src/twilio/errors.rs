@@ -24,7 +24,12 @@ fn explain(code: u32) -> Option<&'static str> {
 }
 
 /// Classifies an error answer of the Messages API.
-pub fn classify_error(http_status: u16, code: Option<u32>, message: Option<&str>, retry_after: Option<Duration>) -> SendError {
+pub fn classify_error(
+    http_status: u16,
+    code: Option<u32>,
+    message: Option<&str>,
+    retry_after: Option<Duration>,
+) -> SendError {
     let kind = if http_status == 429 || http_status >= 500 || code == Some(20429) {
         FailureKind::Transient
     } else {

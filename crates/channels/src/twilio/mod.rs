@@ -15,6 +15,7 @@ use switchboard_domain::{ChannelKind, Provider};
 use crate::adapter::*;
 
 pub use errors::classify_error;
+pub use outbound::form_body as create_message_form;
 
 /// The real Twilio API. Tests and the demo point a channel (or the whole adapter) at the emulator.
 pub const DEFAULT_API_BASE_URL: &str = "https://api.twilio.com";

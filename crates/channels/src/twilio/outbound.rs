@@ -21,7 +21,7 @@ struct ErrorBody {
 }
 
 /// The form body of a create-message request.
-pub(crate) fn form_body(channel: &ChannelContext, message: &OutboundRequest) -> String {
+pub fn form_body(channel: &ChannelContext, message: &OutboundRequest) -> String {
     let mut form = form_urlencoded::Serializer::new(String::new());
     form.append_pair("To", &provider_address(channel.kind, &message.to));
     form.append_pair("From", &provider_address(channel.kind, &channel.address));
@@ -43,11 +43,8 @@ pub(crate) async fn send(
     channel: &ChannelContext,
     message: &OutboundRequest,
 ) -> Result<SendReceipt, SendError> {
-    let url = format!(
-        "{}/2010-04-01/Accounts/{}/Messages.json",
-        base_url.trim_end_matches('/'),
-        credentials.account_sid
-    );
+    let url =
+        format!("{}/2010-04-01/Accounts/{}/Messages.json", base_url.trim_end_matches('/'), credentials.account_sid);
     let response = client
         .post(&url)
         .basic_auth(&credentials.account_sid, Some(&credentials.auth_token))

@@ -36,17 +36,11 @@ impl Received {
     }
 
     pub fn param(&self, name: &str) -> Option<String> {
-        self.params()
-            .into_iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v)
+        self.params().into_iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned)
+        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned)
     }
 
     /// Whether X-Twilio-Signature is right for the full URL this request was sent to.
@@ -69,37 +63,19 @@ impl Receiver {
         let app = Router::new().fallback(move |uri: Uri, headers: HeaderMap, body_bytes: Bytes| {
             let tx = tx.clone();
             async move {
-                let _ = tx.send(Received {
-                    uri: uri.to_string(),
-                    headers,
-                    body: body_bytes,
-                });
-                (
-                    StatusCode::from_u16(status).expect("valid status"),
-                    [(CONTENT_TYPE, content_type)],
-                    body,
-                )
+                let _ = tx.send(Received { uri: uri.to_string(), headers, body: body_bytes });
+                (StatusCode::from_u16(status).expect("valid status"), [(CONTENT_TYPE, content_type)], body)
             }
         });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind receiver");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind receiver");
         let addr = listener.local_addr().expect("receiver address");
         tokio::spawn(async move { axum::serve(listener, app).await.expect("receiver serves") });
-        Self {
-            base_url: format!("http://{addr}"),
-            rx,
-        }
+        Self { base_url: format!("http://{addr}"), rx }
     }
 
     /// Answers 200 with an empty TwiML response, like our server does.
     pub async fn twiml() -> Self {
-        Self::start(
-            200,
-            "text/xml",
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>",
-        )
-        .await
+        Self::start(200, "text/xml", "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>").await
     }
 
     pub fn url(&self, path_and_query: &str) -> String {
@@ -118,13 +94,8 @@ impl Receiver {
 /// An emulator with one account owning an SMS number and a WhatsApp sender, both
 /// delivering incoming messages to `webhook_url`.
 pub async fn emulator(webhook_url: &str) -> EmulatorHandle {
-    let config = EmulatorConfig {
-        callback_delay: Duration::from_millis(1),
-        ..EmulatorConfig::default()
-    };
-    let emu = switchboard_emulator::start(config)
-        .await
-        .expect("emulator starts");
+    let config = EmulatorConfig { callback_delay: Duration::from_millis(1), ..EmulatorConfig::default() };
+    let emu = switchboard_emulator::start(config).await.expect("emulator starts");
     emu.add_account(ACCOUNT, TOKEN);
     emu.add_number(ACCOUNT, OUR_SMS, webhook_url);
     emu.add_number(ACCOUNT, OUR_WHATSAPP, webhook_url);
@@ -132,10 +103,7 @@ pub async fn emulator(webhook_url: &str) -> EmulatorHandle {
 }
 
 pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .expect("client")
+    reqwest::Client::builder().no_proxy().build().expect("client")
 }
 
 /// A reply from the emulator's API.
@@ -153,14 +121,9 @@ pub async fn post_messages(
     credentials: Option<(&str, &str)>,
     params: &[(&str, &str)],
 ) -> Reply {
-    let body = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(params)
-        .finish();
+    let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(params).finish();
     let mut request = client()
-        .post(format!(
-            "{}/2010-04-01/Accounts/{path_account}/Messages.json",
-            emu.base_url()
-        ))
+        .post(format!("{}/2010-04-01/Accounts/{path_account}/Messages.json", emu.base_url()))
         .header("content-type", "application/x-www-form-urlencoded")
         .body(body);
     if let Some((user, password)) = credentials {
@@ -176,9 +139,7 @@ pub async fn send(emu: &EmulatorHandle, params: &[(&str, &str)]) -> Reply {
 
 /// GETs a path of the emulator as the test account.
 pub async fn get(emu: &EmulatorHandle, path: &str) -> Reply {
-    let request = client()
-        .get(format!("{}{path}", emu.base_url()))
-        .basic_auth(ACCOUNT, Some(TOKEN));
+    let request = client().get(format!("{}{path}", emu.base_url())).basic_auth(ACCOUNT, Some(TOKEN));
     reply(request).await
 }
 
@@ -187,9 +148,5 @@ pub async fn reply(request: reqwest::RequestBuilder) -> Reply {
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let json = response.json().await.unwrap_or(Value::Null);
-    Reply {
-        status,
-        headers,
-        json,
-    }
+    Reply { status, headers, json }
 }

@@ -17,10 +17,11 @@ impl FromRequestParts<AppState> for ApiWorkspace {
     type Rejection = Problem;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Problem> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| Problem::unauthorized("send an API key as `Authorization: Bearer sb_...`; create one with `switchboard api-key create`"))?;
+        let header = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+            Problem::unauthorized(
+                "send an API key as `Authorization: Bearer sb_...`; create one with `switchboard api-key create`",
+            )
+        })?;
         let token = header
             .to_str()
             .ok()

@@ -2,7 +2,7 @@
 //! `status` and a `detail` that tells a person what to fix. Server errors carry no detail; their
 //! cause is attached to the response for the logging middleware.
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use switchboard_store::StoreError;
@@ -80,9 +80,7 @@ impl IntoResponse for Problem {
             "detail": self.detail,
         });
         let mut response = (self.status, body.to_string()).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         if self.status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
@@ -115,7 +113,9 @@ impl From<SendRefusal> for Problem {
             SendRefusal::OptedOut { .. } => Problem::new(StatusCode::CONFLICT, "opted-out", detail),
             SendRefusal::Empty => Problem::unprocessable("empty-message", detail),
             SendRefusal::TooLong { .. } => Problem::unprocessable("message-too-long", detail),
-            SendRefusal::OutsideWhatsappWindow { .. } => Problem::new(StatusCode::CONFLICT, "outside-whatsapp-window", detail),
+            SendRefusal::OutsideWhatsappWindow { .. } => {
+                Problem::new(StatusCode::CONFLICT, "outside-whatsapp-window", detail)
+            }
             SendRefusal::IdempotencyMismatch(_) => Problem::unprocessable("idempotency-key-reused", detail),
             SendRefusal::Credentials => Problem::internal(detail),
             SendRefusal::Store(error) => error.into(),

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use axum::body::{to_bytes, Body};
+use axum::Router;
+use axum::body::{Body, to_bytes};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, Uri};
+use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
 use switchboard_channels::{VerifyError, WebhookRequest};
 use switchboard_domain::{ChannelId, Provider};
 use switchboard_store::writes::InboundWrite;
@@ -72,11 +72,7 @@ async fn receive(
         channel_kind: channel.record.kind,
         provider,
         verification: adapter.verification(),
-        content_type: headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned(),
+        content_type: headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
         payload: String::from_utf8_lossy(&body).into_owned(),
         events,
         received_at: now_ms(),
@@ -85,7 +81,10 @@ async fn receive(
         count(provider.as_str(), "error");
         Problem::internal(error)
     })?;
-    count(provider.as_str(), if outcome.new_messages.is_empty() && !outcome.duplicates.is_empty() { "duplicate" } else { "stored" });
+    count(
+        provider.as_str(),
+        if outcome.new_messages.is_empty() && !outcome.duplicates.is_empty() { "duplicate" } else { "stored" },
+    );
     if outcome.new_messages.iter().any(|m| m.help_requested) {
         state.dispatch_wakeup.notify_one();
     }
@@ -95,7 +94,11 @@ async fn receive(
 }
 
 async fn find_channel(state: &AppState, provider: Provider, raw: &str) -> Result<Arc<ResolvedChannel>, Problem> {
-    let unknown = || Problem::not_found(format!("there is no {provider} channel {raw:?}; copy the webhook URL from `switchboard channel list`"));
+    let unknown = || {
+        Problem::not_found(format!(
+            "there is no {provider} channel {raw:?}; copy the webhook URL from `switchboard channel list`"
+        ))
+    };
     let channel_id: ChannelId = raw.parse().map_err(|_| unknown())?;
     let channel = state
         .channels

@@ -3,11 +3,11 @@
 use sha2::{Digest, Sha256};
 use switchboard_domain::segments;
 use switchboard_domain::{Attachment, ChannelKind, Identity, IdentityKind};
+use switchboard_store::StoreError;
 use switchboard_store::model::{Contact, ContactIdentity, Message};
 use switchboard_store::writes::{NewContact, OutboundWrite};
-use switchboard_store::StoreError;
 
-use super::policy::{max_body_chars, SendRefusal, WHATSAPP_WINDOW_MS};
+use super::policy::{SendRefusal, WHATSAPP_WINDOW_MS, max_body_chars};
 use super::{Recipient, SendRequest};
 use crate::clock::{now_ms, rfc3339};
 use crate::state::AppState;
@@ -87,7 +87,9 @@ fn check_content(kind: ChannelKind, request: &SendRequest) -> Result<(), SendRef
     }
     for url in &request.media_urls {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(SendRefusal::InvalidAddress(format!("media URL {url:?} must be an http(s) URL the provider can fetch")));
+            return Err(SendRefusal::InvalidAddress(format!(
+                "media URL {url:?} must be an http(s) URL the provider can fetch"
+            )));
         }
     }
     Ok(())
@@ -108,7 +110,8 @@ async fn resolve_recipient(
             .await?
             .ok_or_else(|| SendRefusal::ContactNotFound(contact_id.to_string()))?,
         Recipient::Address(address) => {
-            let identity = Identity::parse(identity_kind, address).map_err(|e| SendRefusal::InvalidAddress(e.to_string()))?;
+            let identity =
+                Identity::parse(identity_kind, address).map_err(|e| SendRefusal::InvalidAddress(e.to_string()))?;
             find_or_create_contact(state, request, identity, now).await?
         }
     };
@@ -134,7 +137,8 @@ async fn find_or_create_contact(
     if let Some(contact) = state.store.find_contact_by_identity(request.workspace_id, &identity).await? {
         return Ok(contact);
     }
-    let new = NewContact { workspace_id: request.workspace_id, display_name: None, identities: vec![identity.clone()], now };
+    let new =
+        NewContact { workspace_id: request.workspace_id, display_name: None, identities: vec![identity.clone()], now };
     match state.store.create_contact(new).await {
         Ok(contact) => Ok(contact),
         // Someone created it between our lookup and insert: use theirs.

@@ -23,17 +23,23 @@ pub enum SendRefusal {
     ChannelDisabled(String),
     #[error("contact {0} does not exist in this workspace")]
     ContactNotFound(String),
-    #[error("the contact has no {identity} identity to reach on {kind}; add one with POST /api/v1/contacts/{{id}}/identities")]
+    #[error(
+        "the contact has no {identity} identity to reach on {kind}; add one with POST /api/v1/contacts/{{id}}/identities"
+    )]
     NoIdentity { kind: ChannelKind, identity: &'static str },
     #[error("{0}")]
     InvalidAddress(String),
-    #[error("{address} has opted out of {kind} messages (they replied {keyword}); they must send START before you can message them again")]
+    #[error(
+        "{address} has opted out of {kind} messages (they replied {keyword}); they must send START before you can message them again"
+    )]
     OptedOut { address: String, kind: ChannelKind, keyword: String },
     #[error("the message has neither a body nor media")]
     Empty,
     #[error("the body has {len} characters; {kind} allows at most {max}")]
     TooLong { kind: ChannelKind, len: usize, max: usize },
-    #[error("{address} last wrote on WhatsApp more than 24 hours ago ({since}); outside the customer-service window only an approved template may be sent")]
+    #[error(
+        "{address} last wrote on WhatsApp more than 24 hours ago ({since}); outside the customer-service window only an approved template may be sent"
+    )]
     OutsideWhatsappWindow { address: String, since: String },
     #[error("the Idempotency-Key {0:?} was already used for a different request; use a new key for a new message")]
     IdempotencyMismatch(String),

@@ -4,11 +4,11 @@ use std::time::Duration;
 
 use switchboard_channels::{FailureKind, OutboundRequest};
 use switchboard_domain::{MessageId, MessageStatus, SenderKind};
-use switchboard_store::queue::{kinds, Job};
+use switchboard_store::queue::{Job, kinds};
 use switchboard_store::writes::SendResult;
 
 use crate::clock::now_ms;
-use crate::outbound::{queue_send, Recipient, SendRequest};
+use crate::outbound::{Recipient, SendRequest, queue_send};
 use crate::state::AppState;
 use crate::telemetry;
 
@@ -60,7 +60,11 @@ async fn send(state: &AppState, job: &Job) -> anyhow::Result<()> {
 }
 
 /// One call to the provider, classified into what to record.
-async fn attempt(state: &AppState, job: &Job, message: &switchboard_store::model::Message) -> anyhow::Result<SendResult> {
+async fn attempt(
+    state: &AppState,
+    job: &Job,
+    message: &switchboard_store::model::Message,
+) -> anyhow::Result<SendResult> {
     let Some(channel) = state.channels.get(message.channel_id).await? else {
         return Ok(SendResult::Failed { error_code: None, error_reason: "the channel was removed".into() });
     };

@@ -11,14 +11,14 @@ use serde_json::Value;
 use switchboard_channels::twilio::provider_address;
 use switchboard_domain::ChannelKind;
 use switchboard_emulator::{EmulatorConfig, EmulatorHandle, InboundDelivery, InboundRequest};
+use switchboard_server::Application;
 use switchboard_server::admin::{self, TwilioChannelInput};
 use switchboard_server::config::{Config, SecretKeySource};
 use switchboard_server::secrets::SecretBox;
-use switchboard_server::Application;
+use switchboard_store::Store;
 use switchboard_store::model::{Channel, Workspace};
 use switchboard_store::queue::RetryPolicy;
 use switchboard_store::testing::TestDatabase;
-use switchboard_store::Store;
 use tokio::sync::oneshot;
 
 pub const SMS_NUMBER: &str = "+14155550100";
@@ -56,15 +56,24 @@ pub fn test_config(database_url: &str) -> Config {
 
 impl TestApp {
     pub async fn spawn(db: TestDatabase) -> Self {
-        let emulator = switchboard_emulator::start(EmulatorConfig { callback_delay: Duration::from_millis(5), ..Default::default() })
-            .await
-            .expect("emulator starts");
+        let emulator = switchboard_emulator::start(EmulatorConfig {
+            callback_delay: Duration::from_millis(5),
+            ..Default::default()
+        })
+        .await
+        .expect("emulator starts");
         emulator.add_account(ACCOUNT_SID, AUTH_TOKEN);
         let store = db.store().await;
         let mut config = test_config(&db.url);
         config.providers.twilio.api_base_url = emulator.base_url();
         let secrets = SecretBox::load(&config.secret_key).unwrap();
-        let workspace = admin::create_workspace(&store, "Riverside Vet", Some("Riverside Vet: call 555-0100. Reply STOP to opt out.")).await.unwrap();
+        let workspace = admin::create_workspace(
+            &store,
+            "Riverside Vet",
+            Some("Riverside Vet: call 555-0100. Reply STOP to opt out."),
+        )
+        .await
+        .unwrap();
         let sms = add_channel(&store, &secrets, &workspace, ChannelKind::Sms, SMS_NUMBER).await;
         let whatsapp = add_channel(&store, &secrets, &workspace, ChannelKind::Whatsapp, WHATSAPP_NUMBER).await;
         let (_, api_key) = admin::create_api_key(&store, &workspace, "tests").await.unwrap();
@@ -173,7 +182,13 @@ impl TestApp {
     }
 }
 
-async fn add_channel(store: &Arc<dyn Store>, secrets: &SecretBox, workspace: &Workspace, kind: ChannelKind, number: &str) -> Channel {
+async fn add_channel(
+    store: &Arc<dyn Store>,
+    secrets: &SecretBox,
+    workspace: &Workspace,
+    kind: ChannelKind,
+    number: &str,
+) -> Channel {
     let input = TwilioChannelInput {
         kind,
         name: None,
@@ -201,10 +216,7 @@ where
 /// Asserts a problem+json answer with this status and type, and returns its detail.
 pub async fn expect_problem(response: reqwest::Response, status: u16, kind: &str) -> String {
     assert_eq!(response.status().as_u16(), status, "unexpected status");
-    assert_eq!(
-        response.headers().get("content-type").and_then(|v| v.to_str().ok()),
-        Some("application/problem+json")
-    );
+    assert_eq!(response.headers().get("content-type").and_then(|v| v.to_str().ok()), Some("application/problem+json"));
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["type"], format!("/problems/{kind}"), "{body:#}");
     assert_eq!(body["status"], status);

@@ -11,13 +11,11 @@ pub(crate) fn encode(at: i64, id: Uuid) -> String {
 }
 
 pub(crate) fn decode(cursor: &str) -> StoreResult<(i64, Uuid)> {
-    if cursor.len() % 2 != 0 || cursor.len() > 128 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 128 {
         return Err(StoreError::InvalidCursor);
     }
-    let bytes: Option<Vec<u8>> = (0..cursor.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(cursor.get(i..i + 2)?, 16).ok())
-        .collect();
+    let bytes: Option<Vec<u8>> =
+        (0..cursor.len()).step_by(2).map(|i| u8::from_str_radix(cursor.get(i..i + 2)?, 16).ok()).collect();
     let text = bytes.and_then(|b| String::from_utf8(b).ok()).ok_or(StoreError::InvalidCursor)?;
     let (at, id) = text.split_once('.').ok_or(StoreError::InvalidCursor)?;
     let at = at.parse().map_err(|_| StoreError::InvalidCursor)?;
@@ -29,7 +27,14 @@ pub(crate) fn decode(cursor: &str) -> StoreResult<(i64, Uuid)> {
 pub(crate) fn paginate<T>(mut rows: Vec<T>, limit: u32, key: impl Fn(&T) -> (i64, Uuid)) -> (Vec<T>, Option<String>) {
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
-    let next = if more { rows.last().map(|row| { let (at, id) = key(row); encode(at, id) }) } else { None };
+    let next = if more {
+        rows.last().map(|row| {
+            let (at, id) = key(row);
+            encode(at, id)
+        })
+    } else {
+        None
+    };
     (rows, next)
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqlSafeStr, SqlitePool, Sqlite, Transaction};
+use sqlx::{SqlSafeStr, Sqlite, SqlitePool, Transaction};
 
 use crate::error::StoreResult;
 

@@ -4,9 +4,9 @@ use std::sync::Arc;
 
 use switchboard_domain::inbound::{InboundEvent, InboundMessage, StatusUpdate};
 use switchboard_domain::{ChannelKind, Identity, IdentityKind, MessageStatus, Provider, SenderKind};
+use switchboard_store::Store;
 use switchboard_store::model::{Channel, Workspace};
 use switchboard_store::writes::{InboundWrite, NewChannel, OutboundWrite};
-use switchboard_store::Store;
 
 pub const NOW: i64 = 1_800_000_000_000;
 
@@ -70,7 +70,12 @@ pub fn status_callback(fixture: &Fixture, sid: &str, status: MessageStatus, at: 
     }
 }
 
-pub fn outbound(fixture: &Fixture, contact_id: switchboard_domain::ContactId, body: &str, key: Option<&str>) -> OutboundWrite {
+pub fn outbound(
+    fixture: &Fixture,
+    contact_id: switchboard_domain::ContactId,
+    body: &str,
+    key: Option<&str>,
+) -> OutboundWrite {
     OutboundWrite {
         workspace_id: fixture.workspace.workspace_id,
         contact_id,

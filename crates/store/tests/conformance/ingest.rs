@@ -1,10 +1,10 @@
 //! The inbound path: first contact, provider retries, keywords and status callbacks.
 
 use switchboard_domain::{ChannelKind, ConversationStatus, Identity, IdentityKind, MessageStatus};
-use switchboard_store::queue::{kinds, JobState};
+use switchboard_store::ConversationFilter;
+use switchboard_store::queue::{JobState, kinds};
 use switchboard_store::testing::on_every_backend;
 use switchboard_store::writes::{OptChange, SendResult};
-use switchboard_store::ConversationFilter;
 
 use crate::fixtures::*;
 
@@ -28,11 +28,13 @@ async fn a_first_message_creates_the_contact_the_conversation_and_the_message() 
         let conversation = &conversations.items[0];
         assert_eq!(conversation.unread_count, 1);
         assert_eq!(conversation.status, ConversationStatus::Open);
-        let messages = store.list_messages(fx.workspace.workspace_id, conversation.conversation_id, None, 10).await.unwrap();
+        let messages =
+            store.list_messages(fx.workspace.workspace_id, conversation.conversation_id, None, 10).await.unwrap();
         assert_eq!(messages.items[0].body, "Hi there");
         assert_eq!(messages.items[0].status, MessageStatus::Received);
         assert_eq!(messages.items[0].times.received_at, Some(NOW));
-        let events = store.list_webhook_events(fx.workspace.workspace_id, Some(fx.channel.channel_id), 10).await.unwrap();
+        let events =
+            store.list_webhook_events(fx.workspace.workspace_id, Some(fx.channel.channel_id), 10).await.unwrap();
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].outcome, "message");
     })
@@ -106,7 +108,12 @@ async fn status_callbacks_only_move_a_message_forward() {
         let (message, _) = store.create_outbound(outbound(&fx, contact_id, "Hello!", None)).await.unwrap();
         let job = store.claim_jobs("w1", 1, 30_000, NOW).await.unwrap().remove(0);
         store
-            .record_send_result(job.job_id, message.message_id, &SendResult::Sent { provider_message_id: "SMout".into() }, NOW + 10)
+            .record_send_result(
+                job.job_id,
+                message.message_id,
+                &SendResult::Sent { provider_message_id: "SMout".into() },
+                NOW + 10,
+            )
             .await
             .unwrap();
 
@@ -140,7 +147,12 @@ async fn a_status_that_arrives_before_the_send_is_recorded_is_applied_when_it_is
         let job = store.claim_jobs("w1", 1, 30_000, NOW).await.unwrap().remove(0);
         store.ingest_batch(&[status_callback(&fx, "SMfast", MessageStatus::Delivered, NOW + 5)]).await.unwrap();
         store
-            .record_send_result(job.job_id, message.message_id, &SendResult::Sent { provider_message_id: "SMfast".into() }, NOW + 10)
+            .record_send_result(
+                job.job_id,
+                message.message_id,
+                &SendResult::Sent { provider_message_id: "SMfast".into() },
+                NOW + 10,
+            )
             .await
             .unwrap();
         let message = store.get_message(fx.workspace.workspace_id, message.message_id).await.unwrap().unwrap();
@@ -158,11 +170,19 @@ async fn a_new_inbound_message_reopens_a_resolved_conversation() {
         let filter = ConversationFilter::default();
         let conv = store.list_conversations(fx.workspace.workspace_id, &filter, None, 1).await.unwrap().items.remove(0);
         store
-            .set_conversation_status(fx.workspace.workspace_id, conv.conversation_id, ConversationStatus::Resolved, NOW + 1)
+            .set_conversation_status(
+                fx.workspace.workspace_id,
+                conv.conversation_id,
+                ConversationStatus::Resolved,
+                NOW + 1,
+            )
             .await
             .unwrap();
         let resolved = ConversationFilter { status: Some(ConversationStatus::Resolved), ..Default::default() };
-        assert_eq!(store.list_conversations(fx.workspace.workspace_id, &resolved, None, 10).await.unwrap().items.len(), 1);
+        assert_eq!(
+            store.list_conversations(fx.workspace.workspace_id, &resolved, None, 10).await.unwrap().items.len(),
+            1
+        );
         store.ingest_batch(&[inbound_sms(&fx, "SM2", "+14155550123", "One more thing", NOW + 2)]).await.unwrap();
         let conv = store.get_conversation(fx.workspace.workspace_id, conv.conversation_id).await.unwrap().unwrap();
         assert_eq!(conv.status, ConversationStatus::Open, "{backend}");

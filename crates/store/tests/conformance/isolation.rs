@@ -1,8 +1,8 @@
 //! Tenant isolation: one workspace never sees another's rows, even with the right ids.
 
+use switchboard_store::ConversationFilter;
 use switchboard_store::queue::JobState;
 use switchboard_store::testing::on_every_backend;
-use switchboard_store::ConversationFilter;
 
 use crate::fixtures::*;
 
@@ -24,15 +24,25 @@ async fn a_workspace_cannot_read_another_workspaces_data_by_id() {
         assert!(store.get_message(theirs, stored.message_id).await.unwrap().is_none(), "{backend}");
         assert!(store.get_conversation(theirs, conv.conversation_id).await.unwrap().is_none(), "{backend}");
         assert!(store.list_messages(theirs, conv.conversation_id, None, 10).await.unwrap().items.is_empty());
-        assert!(store
-            .set_conversation_status(theirs, conv.conversation_id, switchboard_domain::ConversationStatus::Resolved, NOW)
-            .await
-            .unwrap()
-            .is_none());
-        assert!(store.list_conversations(theirs, &ConversationFilter::default(), None, 10).await.unwrap().items.is_empty());
+        assert!(
+            store
+                .set_conversation_status(
+                    theirs,
+                    conv.conversation_id,
+                    switchboard_domain::ConversationStatus::Resolved,
+                    NOW
+                )
+                .await
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            store.list_conversations(theirs, &ConversationFilter::default(), None, 10).await.unwrap().items.is_empty()
+        );
         assert!(store.list_webhook_events(theirs, None, 10).await.unwrap().is_empty());
         assert!(store.list_jobs(theirs, JobState::Queued, 10).await.unwrap().is_empty());
-        let phone = switchboard_domain::Identity::parse(switchboard_domain::IdentityKind::Phone, "+14155550123").unwrap();
+        let phone =
+            switchboard_domain::Identity::parse(switchboard_domain::IdentityKind::Phone, "+14155550123").unwrap();
         assert!(store.find_contact_by_identity(theirs, &phone).await.unwrap().is_none());
         assert!(store.add_identity(theirs, stored.contact_id, &phone, NOW).await.is_err(), "{backend}");
     })

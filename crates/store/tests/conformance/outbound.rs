@@ -1,7 +1,7 @@
 //! Outbound messages: recorded with their send job, idempotent by key, settled by the dispatcher.
 
 use switchboard_domain::MessageStatus;
-use switchboard_store::queue::{kinds, JobState};
+use switchboard_store::queue::{JobState, kinds};
 use switchboard_store::testing::on_every_backend;
 use switchboard_store::writes::{NewContact, SendResult};
 
@@ -17,7 +17,8 @@ async fn an_outbound_message_is_queued_with_exactly_one_send_job() {
     on_every_backend(|store, backend| async move {
         let fx = workspace_with_sms_channel(&store, "Shop").await;
         let contact_id = contact(&store, &fx).await;
-        let (message, created) = store.create_outbound(outbound(&fx, contact_id, "Your order shipped", None)).await.unwrap();
+        let (message, created) =
+            store.create_outbound(outbound(&fx, contact_id, "Your order shipped", None)).await.unwrap();
         assert!(created);
         assert_eq!(message.status, MessageStatus::Queued, "{backend}");
         assert_eq!(message.times.queued_at, Some(NOW));
@@ -36,7 +37,8 @@ async fn the_same_idempotency_key_returns_the_first_message_and_sends_once() {
         let fx = workspace_with_sms_channel(&store, "Shop").await;
         let contact_id = contact(&store, &fx).await;
         let (first, created) = store.create_outbound(outbound(&fx, contact_id, "Hi", Some("k-1"))).await.unwrap();
-        let (second, created_again) = store.create_outbound(outbound(&fx, contact_id, "Hi", Some("k-1"))).await.unwrap();
+        let (second, created_again) =
+            store.create_outbound(outbound(&fx, contact_id, "Hi", Some("k-1"))).await.unwrap();
         assert!(created && !created_again, "{backend}");
         assert_eq!(first.message_id, second.message_id);
         assert_eq!(second.request_fingerprint.as_deref(), Some("fp-k-1"));
@@ -76,7 +78,10 @@ async fn a_transient_failure_requeues_the_job_for_later_and_keeps_the_message_qu
         let job = store.claim_jobs("w1", 1, 30_000, NOW).await.unwrap().remove(0);
         let retry = SendResult::Retry { error: "HTTP 503".into(), retry_at: NOW + 5_000 };
         store.record_send_result(job.job_id, message.message_id, &retry, NOW + 1).await.unwrap();
-        assert!(store.claim_jobs("w1", 1, 30_000, NOW + 4_999).await.unwrap().is_empty(), "{backend}: not before run_at");
+        assert!(
+            store.claim_jobs("w1", 1, 30_000, NOW + 4_999).await.unwrap().is_empty(),
+            "{backend}: not before run_at"
+        );
         let again = store.claim_jobs("w1", 1, 30_000, NOW + 5_000).await.unwrap();
         assert_eq!(again.len(), 1, "{backend}");
         assert_eq!(again[0].attempts, 2);

@@ -1,9 +1,9 @@
 //! Workspaces, API keys, channels and contacts.
 
 use switchboard_domain::{ChannelKind, Identity, IdentityKind};
+use switchboard_store::StoreError;
 use switchboard_store::testing::on_every_backend;
 use switchboard_store::writes::NewContact;
-use switchboard_store::StoreError;
 
 use crate::fixtures::*;
 
@@ -77,7 +77,12 @@ async fn a_contact_owns_many_identities_but_an_identity_has_one_owner() {
         let by_email = store.find_contact_by_identity(ws.workspace_id, &email).await.unwrap().unwrap();
         assert_eq!(by_email.contact_id, ana.contact_id);
 
-        let bob = NewContact { workspace_id: ws.workspace_id, display_name: Some("Bob".into()), identities: vec![phone], now: NOW };
+        let bob = NewContact {
+            workspace_id: ws.workspace_id,
+            display_name: Some("Bob".into()),
+            identities: vec![phone],
+            now: NOW,
+        };
         assert!(matches!(store.create_contact(bob).await, Err(StoreError::Conflict(_))), "{backend}");
         let page = store.list_contacts(ws.workspace_id, None, 10).await.unwrap();
         assert_eq!(page.items.len(), 1, "{backend}: the refused contact left no row");
@@ -90,7 +95,12 @@ async fn contacts_page_by_cursor_without_gaps_or_repeats() {
     on_every_backend(|store, backend| async move {
         let ws = store.create_workspace("Vet", "help", NOW).await.unwrap();
         for i in 0..7 {
-            let contact = NewContact { workspace_id: ws.workspace_id, display_name: Some(format!("c{i}")), identities: vec![], now: NOW + i };
+            let contact = NewContact {
+                workspace_id: ws.workspace_id,
+                display_name: Some(format!("c{i}")),
+                identities: vec![],
+                now: NOW + i,
+            };
             store.create_contact(contact).await.unwrap();
         }
         let mut seen = Vec::new();
@@ -105,7 +115,10 @@ async fn contacts_page_by_cursor_without_gaps_or_repeats() {
         }
         let expected: Vec<String> = (0..7).rev().map(|i| format!("c{i}")).collect();
         assert_eq!(seen, expected, "{backend}");
-        assert!(matches!(store.list_contacts(ws.workspace_id, Some("nonsense"), 3).await, Err(StoreError::InvalidCursor)));
+        assert!(matches!(
+            store.list_contacts(ws.workspace_id, Some("nonsense"), 3).await,
+            Err(StoreError::InvalidCursor)
+        ));
     })
     .await;
 }

@@ -11,7 +11,7 @@ use switchboard_store::writes::NewContact;
 use super::page_limit;
 use crate::clock::now_ms;
 use crate::http::auth::ApiWorkspace;
-use crate::http::extract::{parse_id, ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiQuery, parse_id};
 use crate::http::problem::Problem;
 use crate::http::views::{ContactView, PageView};
 use crate::state::AppState;
@@ -60,10 +60,8 @@ async fn create(
 ) -> Result<(StatusCode, Json<ContactView>), Problem> {
     let identities = input.identities.iter().map(IdentityInput::parse).collect::<Result<Vec<_>, _>>()?;
     let display_name = input.display_name.map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-    let contact = state
-        .store
-        .create_contact(NewContact { workspace_id, display_name, identities, now: now_ms() })
-        .await?;
+    let contact =
+        state.store.create_contact(NewContact { workspace_id, display_name, identities, now: now_ms() }).await?;
     Ok((StatusCode::CREATED, Json(contact.into())))
 }
 

@@ -10,7 +10,7 @@ use switchboard_store::ConversationFilter;
 use super::page_limit;
 use crate::clock::{now_ms, parse_rfc3339};
 use crate::http::auth::ApiWorkspace;
-use crate::http::extract::{parse_id, ApiJson, ApiQuery};
+use crate::http::extract::{ApiJson, ApiQuery, parse_id};
 use crate::http::problem::Problem;
 use crate::http::views::{ConversationView, MessageView, PageView};
 use crate::state::AppState;
@@ -58,7 +58,11 @@ impl ListQuery {
             updated_since: self
                 .updated_since
                 .as_deref()
-                .map(|t| parse_rfc3339(t).ok_or_else(|| invalid("updated_since", "expected an RFC 3339 time such as 2026-01-31T09:00:00Z")))
+                .map(|t| {
+                    parse_rfc3339(t).ok_or_else(|| {
+                        invalid("updated_since", "expected an RFC 3339 time such as 2026-01-31T09:00:00Z")
+                    })
+                })
                 .transpose()?,
         })
     }
@@ -70,10 +74,8 @@ async fn list(
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<PageView<ConversationView>>, Problem> {
     let filter = query.filter()?;
-    let page = state
-        .store
-        .list_conversations(workspace_id, &filter, query.cursor.as_deref(), page_limit(query.limit))
-        .await?;
+    let page =
+        state.store.list_conversations(workspace_id, &filter, query.cursor.as_deref(), page_limit(query.limit)).await?;
     Ok(Json(PageView::from_page(page, ConversationView::from)))
 }
 
@@ -104,10 +106,9 @@ async fn update(
     ApiJson(input): ApiJson<UpdateConversation>,
 ) -> Result<Json<ConversationView>, Problem> {
     let id: ConversationId = parse_id("conversation", &raw)?;
-    let status: ConversationStatus = input
-        .status
-        .parse()
-        .map_err(|e: switchboard_domain::channel::UnknownName| Problem::unprocessable("invalid-status", e.to_string()))?;
+    let status: ConversationStatus = input.status.parse().map_err(|e: switchboard_domain::channel::UnknownName| {
+        Problem::unprocessable("invalid-status", e.to_string())
+    })?;
     let conversation = state
         .store
         .set_conversation_status(workspace_id, id, status, now_ms())
@@ -131,9 +132,6 @@ async fn messages(
 ) -> Result<Json<PageView<MessageView>>, Problem> {
     let id: ConversationId = parse_id("conversation", &raw)?;
     state.store.get_conversation(workspace_id, id).await?.ok_or_else(|| not_found(&raw))?;
-    let page = state
-        .store
-        .list_messages(workspace_id, id, query.cursor.as_deref(), page_limit(query.limit))
-        .await?;
+    let page = state.store.list_messages(workspace_id, id, query.cursor.as_deref(), page_limit(query.limit)).await?;
     Ok(Json(PageView::from_page(page, MessageView::from)))
 }

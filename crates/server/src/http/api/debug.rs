@@ -46,7 +46,9 @@ async fn webhook_events(
     let channel_id = query
         .channel_id
         .as_deref()
-        .map(|c| c.parse::<ChannelId>().map_err(|_| Problem::bad_request("invalid-query", "channel_id: not a channel id")))
+        .map(|c| {
+            c.parse::<ChannelId>().map_err(|_| Problem::bad_request("invalid-query", "channel_id: not a channel id"))
+        })
         .transpose()?;
     let events = state.store.list_webhook_events(workspace_id, channel_id, page_limit(query.limit)).await?;
     let data: Vec<WebhookEventView> = events.into_iter().map(Into::into).collect();

@@ -2,7 +2,7 @@
 //! status history.
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -10,10 +10,10 @@ use serde::Deserialize;
 use switchboard_domain::{ChannelId, ContactId, MessageId, SenderKind};
 
 use crate::http::auth::ApiWorkspace;
-use crate::http::extract::{parse_id, ApiJson};
+use crate::http::extract::{ApiJson, parse_id};
 use crate::http::problem::Problem;
 use crate::http::views::MessageView;
-use crate::outbound::{queue_send, Recipient, SendRequest};
+use crate::outbound::{Recipient, SendRequest, queue_send};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -38,10 +38,9 @@ async fn send(
     headers: HeaderMap,
     ApiJson(input): ApiJson<SendInput>,
 ) -> Result<Response, Problem> {
-    let channel_id: ChannelId = input
-        .channel_id
-        .parse()
-        .map_err(|_| Problem::unprocessable("invalid-body", format!("channel_id {:?} is not a channel id", input.channel_id)))?;
+    let channel_id: ChannelId = input.channel_id.parse().map_err(|_| {
+        Problem::unprocessable("invalid-body", format!("channel_id {:?} is not a channel id", input.channel_id))
+    })?;
     let recipient = match (input.contact_id, input.to) {
         (Some(contact), None) => Recipient::Contact(contact.parse::<ContactId>().map_err(|_| {
             Problem::unprocessable("invalid-body", format!("contact_id {contact:?} is not a contact id"))
@@ -56,7 +55,12 @@ async fn send(
                 .ok()
                 .map(str::trim)
                 .filter(|k| !k.is_empty() && k.len() <= 255)
-                .ok_or_else(|| Problem::bad_request("invalid-idempotency-key", "Idempotency-Key must be 1 to 255 visible ASCII characters"))?
+                .ok_or_else(|| {
+                    Problem::bad_request(
+                        "invalid-idempotency-key",
+                        "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    )
+                })?
                 .to_owned(),
         ),
         None => None,

@@ -3,7 +3,7 @@
 
 use axum::routing::get;
 use axum::{Json, Router};
-use serde_json::{json, Value};
+use serde_json::{Value, json};
 
 use crate::state::AppState;
 
@@ -55,10 +55,22 @@ fn paging() -> Vec<Value> {
 /// The whole document.
 pub fn document() -> Value {
     let mut conversation_filters = vec![
-        query("channel_id", "Only conversations with messages on this channel.", json!({ "type": "string", "format": "uuid" })),
-        query("status", "Only conversations in this status.", json!({ "enum": ["open", "pending", "snoozed", "resolved"] })),
+        query(
+            "channel_id",
+            "Only conversations with messages on this channel.",
+            json!({ "type": "string", "format": "uuid" }),
+        ),
+        query(
+            "status",
+            "Only conversations in this status.",
+            json!({ "enum": ["open", "pending", "snoozed", "resolved"] }),
+        ),
         query("contact_id", "Only this contact's conversation.", json!({ "type": "string", "format": "uuid" })),
-        query("updated_since", "Only conversations updated at or after this RFC 3339 time.", json!({ "type": "string", "format": "date-time" })),
+        query(
+            "updated_since",
+            "Only conversations updated at or after this RFC 3339 time.",
+            json!({ "type": "string", "format": "date-time" }),
+        ),
     ];
     conversation_filters.extend(paging());
     let mut message_params = vec![path_id("conversation_id")];
@@ -143,19 +155,25 @@ pub fn document() -> Value {
 }
 
 fn components() -> Value {
-    let problem = |description: &str| json!({
-        "description": description,
-        "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
-    });
-    let page = |item: &str| json!({
-        "type": "object", "required": ["data", "next_cursor"],
-        "properties": { "data": { "type": "array", "items": { "$ref": format!("#/components/schemas/{item}") } },
-                        "next_cursor": { "type": ["string", "null"] } }
-    });
-    let list = |item: &str| json!({
-        "type": "object", "required": ["data"],
-        "properties": { "data": { "type": "array", "items": { "$ref": format!("#/components/schemas/{item}") } } }
-    });
+    let problem = |description: &str| {
+        json!({
+            "description": description,
+            "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } }
+        })
+    };
+    let page = |item: &str| {
+        json!({
+            "type": "object", "required": ["data", "next_cursor"],
+            "properties": { "data": { "type": "array", "items": { "$ref": format!("#/components/schemas/{item}") } },
+                            "next_cursor": { "type": ["string", "null"] } }
+        })
+    };
+    let list = |item: &str| {
+        json!({
+            "type": "object", "required": ["data"],
+            "properties": { "data": { "type": "array", "items": { "$ref": format!("#/components/schemas/{item}") } } }
+        })
+    };
     json!({
         "securitySchemes": { "apiKey": { "type": "http", "scheme": "bearer", "description": "A workspace API key (sb_...)." } },
         "responses": {
@@ -240,7 +258,8 @@ mod tests {
                 method.to_uppercase()
             );
         }
-        let described: usize = document["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
+        let described: usize =
+            document["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
         assert_eq!(described, super::super::ROUTES.len(), "openapi.json describes a route that is not served");
     }
 }
