@@ -95,6 +95,9 @@ pub struct ServeArgs {
     /// Do not run the send dispatcher in this process.
     #[arg(long)]
     pub no_workers: bool,
+    /// Seconds a worker holds a claimed job before another may take it over (after a crash).
+    #[arg(long, env = "SWITCHBOARD_JOB_LEASE_SECS", default_value_t = 60)]
+    pub job_lease_secs: u64,
 }
 
 #[derive(Args)]

@@ -107,6 +107,12 @@ pub trait MessageRepo: Send + Sync {
         limit: u32,
     ) -> StoreResult<Page<Message>>;
     async fn get_message(&self, workspace_id: WorkspaceId, message_id: MessageId) -> StoreResult<Option<Message>>;
+    /// The message a provider knows by this id on this channel (unique by constraint).
+    async fn find_message_by_provider_id(
+        &self,
+        channel_id: ChannelId,
+        provider_message_id: &str,
+    ) -> StoreResult<Option<Message>>;
     /// When the contact last wrote to us on this channel (for the WhatsApp 24-hour window).
     async fn last_inbound_at(
         &self,

@@ -157,6 +157,19 @@ macro_rules! impl_message_repo {
                 row.as_ref().map(Self::decode_message).transpose()
             }
 
+            async fn find_message_by_provider_id(
+                &self,
+                channel_id: switchboard_domain::ChannelId,
+                provider_message_id: &str,
+            ) -> $crate::StoreResult<Option<$crate::model::Message>> {
+                let row = sqlx::query("select * from messages where channel_id = $1 and provider_message_id = $2")
+                    .bind(channel_id.0)
+                    .bind(provider_message_id)
+                    .fetch_optional(self.read_pool())
+                    .await?;
+                row.as_ref().map(Self::decode_message).transpose()
+            }
+
             async fn last_inbound_at(
                 &self,
                 workspace_id: switchboard_domain::WorkspaceId,
