@@ -38,22 +38,23 @@ fn free_port() -> u16 {
 }
 
 async fn start_server(database_url: &str, port: u16, emulator: &EmulatorHandle) -> Server {
-    let child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--job-lease-secs", "2"])
-        .args(["--database-url", database_url, "--twilio-api-base-url", &emulator.base_url()])
-        .env("SWITCHBOARD_SECRET_KEY", SECRET_KEY)
-        .env("RUST_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("the switchboard binary starts");
+    let server = Server {
+        child: Command::new(env!("CARGO_BIN_EXE_switchboard"))
+            .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--job-lease-secs", "2"])
+            .args(["--database-url", database_url, "--twilio-api-base-url", &emulator.base_url()])
+            .env("SWITCHBOARD_SECRET_KEY", SECRET_KEY)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("the switchboard binary starts"),
+    };
     let client = reqwest::Client::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     loop {
-        if let Ok(response) = client.get(format!("http://127.0.0.1:{port}/readyz")).send().await {
-            if response.status().is_success() {
-                return Server { child };
-            }
+        let ready = client.get(format!("http://127.0.0.1:{port}/readyz")).send().await;
+        if ready.is_ok_and(|response| response.status().is_success()) {
+            return server;
         }
         assert!(tokio::time::Instant::now() < deadline, "the server did not become ready");
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -105,7 +106,7 @@ async fn run_crash_scenario(db: &TestDatabase) {
     let client = reqwest::Client::new();
     let send = |i: usize| {
         let to = format!("+1415555{:04}", 3000 + i);
-        if i % 4 == 0 {
+        if i.is_multiple_of(4) {
             emulator.fail_api(&to, 503, 20500, 2);
         }
         let request = client
@@ -132,7 +133,7 @@ async fn run_crash_scenario(db: &TestDatabase) {
     for sender in 0..16 {
         let (emulator, acknowledged, stop) = (emulator.clone(), acknowledged.clone(), stop.clone());
         senders.push(tokio::spawn(async move {
-            let mut n = 0;
+            let mut n: u32 = 0;
             while !stop.load(Ordering::Relaxed) {
                 n += 1;
                 let from = format!("+1415555{:04}", 1000 + sender);
@@ -140,7 +141,7 @@ async fn run_crash_scenario(db: &TestDatabase) {
                 let Ok(delivery) = emulator.send_inbound(request).await else { continue };
                 if delivery.status == 200 {
                     acknowledged.lock().await.push(delivery.message_sid.clone());
-                    if n % 10 == 0 {
+                    if n.is_multiple_of(10) {
                         let _ = emulator.redeliver(&delivery.message_sid).await;
                     }
                 }
