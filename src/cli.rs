@@ -250,10 +250,11 @@ pub struct BenchIngestArgs {
     /// Concurrent connections.
     #[arg(long, default_value_t = 64)]
     pub concurrency: usize,
-    /// Runs per configuration (the median is reported).
+    /// Only this backend (sqlite or postgres); both by default.
+    #[arg(long)]
+    pub backend: Option<String>,
+    /// Runs per configuration (the median is reported). PostgreSQL runs use a fresh database on
+    /// the server named by SWITCHBOARD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
-    /// PostgreSQL server to create benchmark databases on (skipped when unreachable).
-    #[arg(long, default_value = "postgres://postgres@127.0.0.1:5432/postgres")]
-    pub postgres_admin_url: String,
 }

@@ -1,6 +1,7 @@
 //! The `switchboard` binary: parses the command line and hands each verb to its command module.
 //! Everything it does lives in the library crates; this file only wires them.
 
+mod bench;
 mod cli;
 mod commands;
 mod output;

@@ -23,7 +23,7 @@ use crate::workers::Dispatcher;
 pub struct Application {
     listener: TcpListener,
     state: AppState,
-    committers: Vec<tokio::task::JoinHandle<()>>,
+    committers: crate::ingest::Committers,
 }
 
 impl Application {
@@ -46,7 +46,7 @@ impl Application {
             .unwrap_or_else(|| format!("http://{local}"))
             .into();
         let (ingest, committers) =
-            crate::ingest::start(store.clone(), config.ingest_committers, config.ingest_batch_max);
+            crate::ingest::start(store.clone(), config.ingest_committers, config.ingest_batch_max)?;
         let state = AppState {
             channels: ChannelDirectory::new(store.clone(), secrets.clone(), public_url.clone()),
             adapters: AdapterRegistry::new(config.providers.clone()),
@@ -92,9 +92,7 @@ impl Application {
         }
         upkeep.abort();
         drop(state);
-        for committer in committers {
-            let _ = committer.await;
-        }
+        committers.join().await;
         tracing::info!("stopped");
         served.context("serving HTTP")
     }

@@ -39,18 +39,40 @@ impl IngestHandle {
     }
 }
 
-/// Starts `committers` committer tasks; they stop when every handle is dropped.
+/// The committers' thread; joins when every [`IngestHandle`] is dropped and the queue is drained.
+pub struct Committers {
+    thread: std::thread::JoinHandle<()>,
+}
+
+impl Committers {
+    /// Waits until the committers have stored everything submitted and stopped.
+    pub async fn join(self) {
+        let _ = tokio::task::spawn_blocking(move || self.thread.join()).await;
+    }
+}
+
+/// Starts `committers` committers on a thread of their own. They run on a dedicated runtime so
+/// that a batch's statements are never queued behind the request handlers waiting for it: under
+/// load, the handlers would otherwise delay every step of the commit they are waiting on.
 pub fn start(
     store: Arc<dyn Store>,
     committers: usize,
     batch_max: usize,
-) -> (IngestHandle, Vec<tokio::task::JoinHandle<()>>) {
+) -> std::io::Result<(IngestHandle, Committers)> {
     let (sender, receiver) = mpsc::channel(batch_max * committers.max(1) * 4);
     let receiver = Arc::new(Mutex::new(receiver));
-    let tasks = (0..committers.max(1))
-        .map(|_| tokio::spawn(run_committer(store.clone(), receiver.clone(), batch_max)))
-        .collect();
-    (IngestHandle { sender }, tasks)
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let thread = std::thread::Builder::new().name("ingest-commit".into()).spawn(move || {
+        runtime.block_on(async move {
+            let tasks: Vec<_> = (0..committers.max(1))
+                .map(|_| tokio::spawn(run_committer(store.clone(), receiver.clone(), batch_max)))
+                .collect();
+            for task in tasks {
+                let _ = task.await;
+            }
+        });
+    })?;
+    Ok((IngestHandle { sender }, Committers { thread }))
 }
 
 async fn run_committer(
@@ -68,7 +90,10 @@ async fn run_committer(
         }
         let (writes, replies): (Vec<InboundWrite>, Vec<Reply>) = batch.drain(..).unzip();
         metrics::histogram!(crate::telemetry::INGEST_BATCH_SIZE).record(writes.len() as f64);
-        match store.ingest_batch(&writes).await {
+        let started = std::time::Instant::now();
+        let stored = store.ingest_batch(&writes).await;
+        tracing::debug!(batch = writes.len(), elapsed_us = started.elapsed().as_micros() as u64, "batch committed");
+        match stored {
             Ok(outcomes) => {
                 for (reply, outcome) in replies.into_iter().zip(outcomes) {
                     let _ = reply.send(outcome.map_err(Arc::new));

@@ -22,6 +22,18 @@ impl StoreError {
         Self::Corrupt(what.to_string())
     }
 
+    /// Whether trying the same transaction again can succeed: it lost a race for a unique key
+    /// (the retry sees the winner's row), was chosen as a deadlock victim, or found the database
+    /// busy.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Database(sqlx::Error::Database(e)) => {
+                e.is_unique_violation() || matches!(e.code().as_deref(), Some("40P01" | "40001" | "5" | "6" | "517"))
+            }
+            _ => false,
+        }
+    }
+
     /// Whether this is a unique-constraint violation.
     pub fn is_unique_violation(&self) -> bool {
         matches!(self, Self::Database(sqlx::Error::Database(e)) if e.is_unique_violation())

@@ -113,6 +113,8 @@ pub trait MessageRepo: Send + Sync {
         channel_id: ChannelId,
         provider_message_id: &str,
     ) -> StoreResult<Option<Message>>;
+    /// How many messages a channel has carried (both directions).
+    async fn count_channel_messages(&self, workspace_id: WorkspaceId, channel_id: ChannelId) -> StoreResult<i64>;
     /// When the contact last wrote to us on this channel (for the WhatsApp 24-hour window).
     async fn last_inbound_at(
         &self,

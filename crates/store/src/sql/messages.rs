@@ -170,6 +170,21 @@ macro_rules! impl_message_repo {
                 row.as_ref().map(Self::decode_message).transpose()
             }
 
+            async fn count_channel_messages(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                channel_id: switchboard_domain::ChannelId,
+            ) -> $crate::StoreResult<i64> {
+                let count: i64 = sqlx::query_scalar(
+                    "select count(*) from messages where workspace_id = $1 and channel_id = $2",
+                )
+                .bind(workspace_id.0)
+                .bind(channel_id.0)
+                .fetch_one(self.read_pool())
+                .await?;
+                Ok(count)
+            }
+
             async fn last_inbound_at(
                 &self,
                 workspace_id: switchboard_domain::WorkspaceId,

@@ -10,6 +10,8 @@ pub(crate) mod conversations;
 pub(crate) mod cursor;
 pub(crate) mod decode;
 pub(crate) mod ingest;
+pub(crate) mod ingest_bulk;
+pub(crate) mod ingest_item;
 pub(crate) mod messages;
 pub(crate) mod queue;
 pub(crate) mod statuses;

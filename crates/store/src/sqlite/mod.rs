@@ -47,7 +47,10 @@ impl SqliteStore {
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
             .pragma("temp_store", "memory")
-            .pragma("cache_size", "-32768");
+            .pragma("cache_size", "-32768")
+            .pragma("wal_autocheckpoint", "10000")
+            // Bulk statements differ by batch size; keep them all prepared.
+            .statement_cache_capacity(2048);
         let writer = SqlitePoolOptions::new()
             .max_connections(1)
             .min_connections(1)

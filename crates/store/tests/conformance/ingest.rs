@@ -190,3 +190,58 @@ async fn a_new_inbound_message_reopens_a_resolved_conversation() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_webhook_that_cannot_be_stored_fails_alone_and_the_rest_of_its_batch_commits() {
+    on_every_backend(|store, backend| async move {
+        let fx = workspace_with_sms_channel(&store, "Shop").await;
+        let mut orphan = inbound_sms(&fx, "SM2", "+14155550124", "lost channel", NOW);
+        orphan.channel_id = switchboard_domain::ChannelId::new();
+        let batch = [
+            inbound_sms(&fx, "SM1", "+14155550123", "fine", NOW),
+            orphan,
+            inbound_sms(&fx, "SM3", "+14155550125", "fine too", NOW),
+        ];
+        let outcomes = store.ingest_batch(&batch).await.unwrap();
+        assert!(outcomes[0].is_ok() && outcomes[2].is_ok(), "{backend}");
+        assert!(outcomes[1].is_err(), "{backend}: a message for a channel that does not exist");
+        for sid in ["SM1", "SM3"] {
+            assert!(
+                store.find_message_by_provider_id(fx.channel.channel_id, sid).await.unwrap().is_some(),
+                "{backend}: {sid}"
+            );
+        }
+        let conversations = store
+            .list_conversations(fx.workspace.workspace_id, &ConversationFilter::default(), None, 10)
+            .await
+            .unwrap();
+        assert_eq!(conversations.items.len(), 2, "{backend}: the failed webhook left no half-written rows");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_batches_with_the_same_new_sender_and_retry_store_one_contact_and_one_message() {
+    on_every_backend(|store, backend| async move {
+        let fx = workspace_with_sms_channel(&store, "Shop").await;
+        let first =
+            [inbound_sms(&fx, "SM1", "+14155550123", "hi", NOW), inbound_sms(&fx, "SM2", "+14155550199", "a", NOW)];
+        let second =
+            [inbound_sms(&fx, "SM1", "+14155550123", "hi", NOW), inbound_sms(&fx, "SM3", "+14155550123", "again", NOW)];
+        let (a, b) = tokio::join!(store.ingest_batch(&first), store.ingest_batch(&second));
+        let outcomes: Vec<_> = a.unwrap().into_iter().chain(b.unwrap()).map(|o| o.expect(backend)).collect();
+        let new: usize = outcomes.iter().map(|o| o.new_messages.len()).sum();
+        let duplicates: usize = outcomes.iter().map(|o| o.duplicates.len()).sum();
+        assert_eq!((new, duplicates), (3, 1), "{backend}");
+        let phone = Identity::parse(IdentityKind::Phone, "+14155550123").unwrap();
+        let contact = store.find_contact_by_identity(fx.workspace.workspace_id, &phone).await.unwrap().unwrap();
+        let filter = ConversationFilter { contact_id: Some(contact.contact_id), ..Default::default() };
+        let conversation =
+            store.list_conversations(fx.workspace.workspace_id, &filter, None, 10).await.unwrap().items.remove(0);
+        assert_eq!(conversation.unread_count, 2, "{backend}");
+        let messages =
+            store.list_messages(fx.workspace.workspace_id, conversation.conversation_id, None, 10).await.unwrap();
+        assert_eq!(messages.items.len(), 2, "{backend}");
+    })
+    .await;
+}

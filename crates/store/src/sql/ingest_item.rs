@@ -1,0 +1,277 @@
+//! The per-webhook ingest path: one webhook stored by itself, statement by statement. It is the
+//! fallback when a batch cannot be stored in bulk (a unique key raced by another node, a
+//! deadlock), and the way status reports and keywords are applied inside a bulk batch.
+
+macro_rules! impl_ingest_item {
+    ($store:ty, $db:ty) => {
+        impl $store {
+            /// Stores one webhook in a transaction of its own, retrying when it raced another
+            /// writer: the retry sees what the other writer committed.
+            async fn ingest_alone(
+                &self,
+                write: &$crate::writes::InboundWrite,
+            ) -> $crate::StoreResult<$crate::writes::InboundOutcome> {
+                let mut attempt = 0;
+                loop {
+                    attempt += 1;
+                    let mut tx = self.begin_write().await?;
+                    match Self::ingest_one(&mut *tx, write).await {
+                        Ok(outcome) => {
+                            tx.commit().await?;
+                            return Ok(outcome);
+                        }
+                        Err(error) if error.is_retryable() && attempt < 5 => {
+                            let _ = tx.rollback().await;
+                        }
+                        Err(error) => {
+                            let _ = tx.rollback().await;
+                            return Err(error);
+                        }
+                    }
+                }
+            }
+
+            /// Stores one webhook inside the current transaction.
+            async fn ingest_one(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+            ) -> $crate::StoreResult<$crate::writes::InboundOutcome> {
+                use switchboard_domain::inbound::InboundEvent;
+                let mut outcome = $crate::writes::InboundOutcome::default();
+                for event in &write.events {
+                    match event {
+                        InboundEvent::Message(message) => {
+                            match Self::ingest_message(&mut *conn, write, message).await? {
+                                Some(stored) => outcome.new_messages.push(stored),
+                                None => outcome.duplicates.push(message.provider_message_id.clone()),
+                            }
+                        }
+                        InboundEvent::Status(update) => {
+                            if Self::ingest_status(&mut *conn, write, update).await? {
+                                outcome.statuses_applied += 1;
+                            } else {
+                                outcome.statuses_ignored += 1;
+                            }
+                        }
+                    }
+                }
+                let event_id = switchboard_domain::WebhookEventId::new();
+                sqlx::query(
+                    "insert into webhook_events (webhook_event_id, workspace_id, channel_id, provider, \
+                     verification, content_type, payload, outcome, received_at) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                )
+                .bind(event_id.0)
+                .bind(write.workspace_id.0)
+                .bind(write.channel_id.0)
+                .bind(write.provider.as_str())
+                .bind(write.verification)
+                .bind(&write.content_type)
+                .bind(&write.payload)
+                .bind(outcome.summary())
+                .bind(write.received_at)
+                .execute(&mut *conn)
+                .await?;
+                outcome.webhook_event_id = Some(event_id);
+                Ok(outcome)
+            }
+
+            /// Stores a new inbound message; `None` when it is a provider retry.
+            async fn ingest_message(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+                message: &switchboard_domain::inbound::InboundMessage,
+            ) -> $crate::StoreResult<Option<$crate::writes::StoredInbound>> {
+                let seen: Option<i32> = sqlx::query_scalar(
+                    "select 1 from messages where channel_id = $1 and provider_message_id = $2",
+                )
+                .bind(write.channel_id.0)
+                .bind(&message.provider_message_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+                if seen.is_some() {
+                    return Ok(None);
+                }
+                let (identity_id, contact_id) = Self::resolve_identity(&mut *conn, write, message).await?;
+                let conversation_id = Self::touch_conversation(
+                    &mut *conn, write.workspace_id, contact_id, write.channel_id, 1, write.received_at,
+                )
+                .await?;
+                let message_id = switchboard_domain::MessageId::new();
+                sqlx::query(
+                    "insert into messages (message_id, workspace_id, conversation_id, contact_id, channel_id, \
+                     direction, sender_kind, body, attachments, from_address, to_address, provider_message_id, \
+                     status, received_at, created_at, updated_at) \
+                     values ($1, $2, $3, $4, $5, 'inbound', 'contact', $6, $7, $8, $9, $10, 'received', $11, $11, $11)",
+                )
+                .bind(message_id.0)
+                .bind(write.workspace_id.0)
+                .bind(conversation_id.0)
+                .bind(contact_id.0)
+                .bind(write.channel_id.0)
+                .bind(&message.text)
+                .bind(sqlx::types::Json(&message.attachments))
+                .bind(&message.from_address)
+                .bind(&message.to_address)
+                .bind(&message.provider_message_id)
+                .bind(write.received_at)
+                .execute(&mut *conn)
+                .await?;
+                Self::apply_keyword(&mut *conn, write, message, identity_id, message_id, contact_id).await.map(Some)
+            }
+
+            /// Records what a keyword in a new message asks: an opt-out change, a help reply job.
+            async fn apply_keyword(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+                message: &switchboard_domain::inbound::InboundMessage,
+                identity_id: switchboard_domain::IdentityId,
+                message_id: switchboard_domain::MessageId,
+                contact_id: switchboard_domain::ContactId,
+            ) -> $crate::StoreResult<$crate::writes::StoredInbound> {
+                use switchboard_domain::keywords::{classify, Keyword};
+                let keyword = classify(&message.text);
+                let opt_change = match keyword {
+                    Some(Keyword::OptOut) => Some($crate::writes::OptChange::OptedOut),
+                    Some(Keyword::OptIn) => Some($crate::writes::OptChange::OptedIn),
+                    _ => None,
+                };
+                if let Some(change) = opt_change {
+                    sqlx::query(
+                        "insert into opt_outs (identity_id, channel_kind, opted_out, keyword, updated_at) \
+                         values ($1, $2, $3, $4, $5) on conflict (identity_id, channel_kind) do update set \
+                         opted_out = excluded.opted_out, keyword = excluded.keyword, updated_at = excluded.updated_at",
+                    )
+                    .bind(identity_id.0)
+                    .bind(write.channel_kind.as_str())
+                    .bind(change == $crate::writes::OptChange::OptedOut)
+                    .bind(message.text.trim().to_ascii_uppercase())
+                    .bind(write.received_at)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                let help_requested = keyword == Some(Keyword::Help);
+                if help_requested {
+                    Self::insert_job(
+                        &mut *conn,
+                        &$crate::queue::NewJob {
+                            workspace_id: write.workspace_id,
+                            kind: $crate::queue::kinds::HELP_REPLY,
+                            payload: serde_json::json!({ "message_id": message_id }),
+                            dedupe_key: Some(format!("help:{message_id}")),
+                            run_at: write.received_at,
+                            max_attempts: 1,
+                        },
+                        write.received_at,
+                    )
+                    .await?;
+                }
+                Ok($crate::writes::StoredInbound {
+                    message_id,
+                    contact_id,
+                    provider_message_id: message.provider_message_id.clone(),
+                    opt_change,
+                    help_requested,
+                })
+            }
+
+            /// The contact who owns the sender's identity, created on first contact.
+            async fn resolve_identity(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+                message: &switchboard_domain::inbound::InboundMessage,
+            ) -> $crate::StoreResult<(switchboard_domain::IdentityId, switchboard_domain::ContactId)> {
+                let found: Option<(uuid::Uuid, uuid::Uuid)> = sqlx::query_as(
+                    "select identity_id, contact_id from contact_identities \
+                     where workspace_id = $1 and kind = $2 and value = $3",
+                )
+                .bind(write.workspace_id.0)
+                .bind(message.from.kind.as_str())
+                .bind(&message.from.value)
+                .fetch_optional(&mut *conn)
+                .await?;
+                if let Some((identity, contact)) = found {
+                    if let Some(name) = &message.profile_name {
+                        sqlx::query("update contacts set display_name = $1 where contact_id = $2 and display_name is null")
+                            .bind(name)
+                            .bind(contact)
+                            .execute(&mut *conn)
+                            .await?;
+                    }
+                    return Ok((switchboard_domain::IdentityId(identity), switchboard_domain::ContactId(contact)));
+                }
+                let contact_id = switchboard_domain::ContactId::new();
+                let identity_id = switchboard_domain::IdentityId::new();
+                sqlx::query(
+                    "insert into contacts (contact_id, workspace_id, display_name, created_at, updated_at) \
+                     values ($1, $2, $3, $4, $4)",
+                )
+                .bind(contact_id.0)
+                .bind(write.workspace_id.0)
+                .bind(&message.profile_name)
+                .bind(write.received_at)
+                .execute(&mut *conn)
+                .await?;
+                sqlx::query(
+                    "insert into contact_identities (identity_id, workspace_id, contact_id, kind, value, created_at) \
+                     values ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(identity_id.0)
+                .bind(write.workspace_id.0)
+                .bind(contact_id.0)
+                .bind(message.from.kind.as_str())
+                .bind(&message.from.value)
+                .bind(write.received_at)
+                .execute(&mut *conn)
+                .await?;
+                Ok((identity_id, contact_id))
+            }
+
+            /// Applies a status report; false when it was stale. A report about a message whose
+            /// send is not recorded yet is kept and applied when the send is recorded.
+            async fn ingest_status(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+                update: &switchboard_domain::inbound::StatusUpdate,
+            ) -> $crate::StoreResult<bool> {
+                let applied = Self::advance_status(
+                    &mut *conn,
+                    write.channel_id,
+                    &update.provider_message_id,
+                    update.status,
+                    update.error_code.as_deref(),
+                    update.error_reason.as_deref(),
+                    write.received_at,
+                )
+                .await?;
+                if applied {
+                    return Ok(true);
+                }
+                let known: Option<i32> = sqlx::query_scalar(
+                    "select 1 from messages where channel_id = $1 and provider_message_id = $2",
+                )
+                .bind(write.channel_id.0)
+                .bind(&update.provider_message_id)
+                .fetch_optional(&mut *conn)
+                .await?;
+                if known.is_none() {
+                    sqlx::query(
+                        "insert into early_statuses (channel_id, provider_message_id, status, error_code, \
+                         error_reason, reported_at) values ($1, $2, $3, $4, $5, $6) on conflict do nothing",
+                    )
+                    .bind(write.channel_id.0)
+                    .bind(&update.provider_message_id)
+                    .bind(update.status.as_str())
+                    .bind(&update.error_code)
+                    .bind(&update.error_reason)
+                    .bind(write.received_at)
+                    .execute(&mut *conn)
+                    .await?;
+                }
+                Ok(false)
+            }
+        }
+
+    };
+}
+pub(crate) use impl_ingest_item;
