@@ -38,8 +38,8 @@ pub async fn run(args: &BenchIngestArgs) -> anyhow::Result<()> {
         args.runs
     );
     println!(
-        "{:<9} {:<12} {:>9} {:>8} {:>8} {:>7} {:>5} {:>10}",
-        "backend", "handler", "req/s", "p50 ms", "p99 ms", "ratio", "lost", "duplicated"
+        "{:<9} {:<12} {:>9} {:>8} {:>8} {:>11} {:>7} {:>5} {:>10}",
+        "backend", "handler", "req/s", "p50 ms", "p99 ms", "cpu us/req", "ratio", "lost", "duplicated"
     );
     for backend in ["sqlite", "postgres"] {
         if args.backend.as_deref().is_some_and(|only| only != backend) {
@@ -126,19 +126,22 @@ fn median(mut values: Vec<f64>) -> f64 {
 }
 
 fn report(backend: &str, runs: &[RunFigures]) {
-    let row =
-        |name: &str, pick: &dyn Fn(&RunFigures) -> &LoadResult, ratio: Option<f64>, checks: Option<(usize, i64)>| {
-            let rps = median(runs.iter().map(|r| pick(r).requests_per_second()).collect());
-            let p50 = median(runs.iter().map(|r| pick(r).quantile_ms(0.50)).collect());
-            let p99 = median(runs.iter().map(|r| pick(r).quantile_ms(0.99)).collect());
-            let errors: usize = runs.iter().map(|r| pick(r).errors).sum();
-            let ratio = ratio.map(|r| format!("{r:.2}x")).unwrap_or_default();
-            let (lost, duplicated) = checks.map(|(l, d)| (l.to_string(), d.to_string())).unwrap_or_default();
-            let errors = if errors > 0 { format!("  ({errors} failed requests)") } else { String::new() };
-            println!(
-                "{backend:<9} {name:<12} {rps:>9.0} {p50:>8.2} {p99:>8.2} {ratio:>7} {lost:>5} {duplicated:>10}{errors}"
-            );
-        };
+    let row = |name: &str,
+               pick: &dyn Fn(&RunFigures) -> &LoadResult,
+               ratio: Option<f64>,
+               checks: Option<(usize, i64)>| {
+        let rps = median(runs.iter().map(|r| pick(r).requests_per_second()).collect());
+        let p50 = median(runs.iter().map(|r| pick(r).quantile_ms(0.50)).collect());
+        let p99 = median(runs.iter().map(|r| pick(r).quantile_ms(0.99)).collect());
+        let cpu = median(runs.iter().map(|r| pick(r).cpu_us_per_request()).collect());
+        let errors: usize = runs.iter().map(|r| pick(r).errors).sum();
+        let ratio = ratio.map(|r| format!("{r:.2}x")).unwrap_or_default();
+        let (lost, duplicated) = checks.map(|(l, d)| (l.to_string(), d.to_string())).unwrap_or_default();
+        let errors = if errors > 0 { format!("  ({errors} failed requests)") } else { String::new() };
+        println!(
+            "{backend:<9} {name:<12} {rps:>9.0} {p50:>8.2} {p99:>8.2} {cpu:>11.0} {ratio:>7} {lost:>5} {duplicated:>10}{errors}"
+        );
+    };
     let ratio =
         median(runs.iter().map(|r| r.switchboard.requests_per_second() / r.ceiling.requests_per_second()).collect());
     let lost = runs.iter().map(|r| r.lost).sum();

@@ -10,6 +10,8 @@ use super::workload::SignedWebhook;
 /// What one run measured.
 pub struct LoadResult {
     pub elapsed: Duration,
+    /// CPU time this process (load generator and server together) spent during the run.
+    pub cpu: Duration,
     pub latencies: Vec<Duration>,
     /// MessageSids answered 200.
     pub acknowledged: Vec<String>,
@@ -17,6 +19,11 @@ pub struct LoadResult {
 }
 
 impl LoadResult {
+    /// Microseconds of this process's CPU per request.
+    pub fn cpu_us_per_request(&self) -> f64 {
+        self.cpu.as_secs_f64() * 1e6 / self.latencies.len().max(1) as f64
+    }
+
     pub fn requests_per_second(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64()
     }
@@ -42,6 +49,7 @@ pub async fn drive(url: &str, webhooks: Arc<Vec<SignedWebhook>>, concurrency: us
         .build()
         .expect("client");
     let next = Arc::new(AtomicUsize::new(0));
+    let cpu_before = process_cpu();
     let started = Instant::now();
     let mut workers = Vec::with_capacity(concurrency);
     for _ in 0..concurrency {
@@ -75,7 +83,13 @@ pub async fn drive(url: &str, webhooks: Arc<Vec<SignedWebhook>>, concurrency: us
             (latencies, acknowledged, errors)
         }));
     }
-    let mut result = LoadResult { elapsed: Duration::ZERO, latencies: Vec::new(), acknowledged: Vec::new(), errors: 0 };
+    let mut result = LoadResult {
+        elapsed: Duration::ZERO,
+        cpu: Duration::ZERO,
+        latencies: Vec::new(),
+        acknowledged: Vec::new(),
+        errors: 0,
+    };
     for worker in workers {
         let (latencies, acknowledged, errors) = worker.await.expect("load worker");
         result.latencies.extend(latencies);
@@ -83,5 +97,18 @@ pub async fn drive(url: &str, webhooks: Arc<Vec<SignedWebhook>>, concurrency: us
         result.errors += errors;
     }
     result.elapsed = started.elapsed();
+    result.cpu = process_cpu().saturating_sub(cpu_before);
     result
+}
+
+/// User and system CPU time of this process so far.
+fn process_cpu() -> Duration {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the struct it is given; RUSAGE_SELF is always valid.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    time(usage.ru_utime) + time(usage.ru_stime)
 }

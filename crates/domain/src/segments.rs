@@ -105,8 +105,11 @@ mod tests {
         let body = format!("{}€{}", "a".repeat(152), "a".repeat(10));
         assert_eq!(measure(&body).units, 164);
         assert_eq!(measure(&body).segments, 2);
-        let tight = format!("{}€{}", "a".repeat(152), "a".repeat(151));
-        assert_eq!(measure(&tight).segments, 3);
+        // The pair and 151 letters exactly fill the second part; one more letter needs a third.
+        let exact = format!("{}€{}", "a".repeat(152), "a".repeat(151));
+        assert_eq!(measure(&exact).segments, 2);
+        let over = format!("{}€{}", "a".repeat(152), "a".repeat(152));
+        assert_eq!(measure(&over).segments, 3);
     }
 
     #[test]

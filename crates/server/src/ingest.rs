@@ -3,19 +3,26 @@
 //! stores them in one transaction and answers each one only after that transaction is durable.
 //! Under load many webhooks share one commit (one fsync); when idle a batch is a single webhook,
 //! so nothing waits for a timer.
+//!
+//! With several committers (PostgreSQL), each webhook goes to the committer chosen by its
+//! sender (or, for a delivery report, its message): one customer's messages and a webhook's
+//! retries are always stored by the same committer, in order, and concurrent batches never race
+//! for the same contact or message.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
+use switchboard_domain::inbound::InboundEvent;
 use switchboard_store::writes::{InboundOutcome, InboundWrite};
 use switchboard_store::{Store, StoreError};
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 type Reply = oneshot::Sender<Result<InboundOutcome, Arc<StoreError>>>;
 
 /// Submits webhooks to the committers.
 #[derive(Clone)]
 pub struct IngestHandle {
-    sender: mpsc::Sender<(InboundWrite, Reply)>,
+    committers: Arc<[mpsc::Sender<(InboundWrite, Reply)>]>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -30,7 +37,8 @@ impl IngestHandle {
     /// Stores one webhook; returns once it is committed.
     pub async fn submit(&self, write: InboundWrite) -> Result<InboundOutcome, IngestError> {
         let (reply, answer) = oneshot::channel();
-        self.sender.send((write, reply)).await.map_err(|_| IngestError::ShuttingDown)?;
+        let committer = &self.committers[partition(&write) % self.committers.len()];
+        committer.send((write, reply)).await.map_err(|_| IngestError::ShuttingDown)?;
         match answer.await {
             Ok(Ok(outcome)) => Ok(outcome),
             Ok(Err(error)) => Err(IngestError::Store(error)),
@@ -59,34 +67,39 @@ pub fn start(
     committers: usize,
     batch_max: usize,
 ) -> std::io::Result<(IngestHandle, Committers)> {
-    let (sender, receiver) = mpsc::channel(batch_max * committers.max(1) * 4);
-    let receiver = Arc::new(Mutex::new(receiver));
+    let (senders, receivers): (Vec<_>, Vec<_>) = (0..committers.max(1)).map(|_| mpsc::channel(batch_max * 4)).unzip();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let thread = std::thread::Builder::new().name("ingest-commit".into()).spawn(move || {
         runtime.block_on(async move {
-            let tasks: Vec<_> = (0..committers.max(1))
-                .map(|_| tokio::spawn(run_committer(store.clone(), receiver.clone(), batch_max)))
+            let tasks: Vec<_> = receivers
+                .into_iter()
+                .map(|receiver| tokio::spawn(run_committer(store.clone(), receiver, batch_max)))
                 .collect();
             for task in tasks {
                 let _ = task.await;
             }
         });
     })?;
-    Ok((IngestHandle { sender }, Committers { thread }))
+    Ok((IngestHandle { committers: senders.into() }, Committers { thread }))
 }
 
-async fn run_committer(
-    store: Arc<dyn Store>,
-    receiver: Arc<Mutex<mpsc::Receiver<(InboundWrite, Reply)>>>,
-    batch_max: usize,
-) {
+/// Which committer stores a webhook: the same one for the same sender or the same message.
+fn partition(write: &InboundWrite) -> usize {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    write.channel_id.hash(&mut hasher);
+    match write.events.first() {
+        Some(InboundEvent::Message(message)) => message.from.value.hash(&mut hasher),
+        Some(InboundEvent::Status(update)) => update.provider_message_id.hash(&mut hasher),
+        None => {}
+    }
+    hasher.finish() as usize
+}
+
+async fn run_committer(store: Arc<dyn Store>, mut receiver: mpsc::Receiver<(InboundWrite, Reply)>, batch_max: usize) {
     let mut batch = Vec::with_capacity(batch_max);
     loop {
-        {
-            let mut receiver = receiver.lock().await;
-            if receiver.recv_many(&mut batch, batch_max).await == 0 {
-                return;
-            }
+        if receiver.recv_many(&mut batch, batch_max).await == 0 {
+            return;
         }
         let (writes, replies): (Vec<InboundWrite>, Vec<Reply>) = batch.drain(..).unzip();
         metrics::histogram!(crate::telemetry::INGEST_BATCH_SIZE).record(writes.len() as f64);

@@ -26,6 +26,9 @@ fn migrator() -> Migrator {
 }
 
 impl PgStore {
+    /// The extended protocol prepares one statement at a time.
+    pub(crate) const MULTI_STATEMENT: bool = false;
+
     pub(crate) const CLAIM_JOBS_SQL: &'static str = "update jobs set state = 'running', lease_owner = $1, \
         lease_until = $2, attempts = attempts + 1, updated_at = $3 \
         where job_id in (select job_id from jobs \

@@ -1,8 +1,35 @@
 //! Storing a batch of webhooks in bulk: a fixed handful of statements per batch (find retries,
-//! find senders, create new contacts, touch conversations, insert messages, keep the raw
-//! webhooks) instead of a handful per webhook. Rows are written in a stable order (by contact,
-//! by provider id), so concurrent batches on PostgreSQL take their locks in the same order.
-//! Status reports and keywords, which touch one row each, are applied one by one.
+//! find senders, then one write script: new contacts, conversations, the channels they span,
+//! messages, the raw webhooks) instead of a handful per webhook. On SQLite the write script goes
+//! to the database as one multi-statement call; on PostgreSQL, which prepares one statement at a
+//! time, as consecutive statements. Rows are written in a stable order (by contact, by provider
+//! id), so concurrent batches on PostgreSQL take their locks in the same order. Status reports
+//! and keywords, which touch one row each, are applied one by one.
+
+/// The statements of one write script: a single multi-statement builder where the backend runs
+/// several statements in one call, otherwise one builder per statement.
+pub(crate) struct Script<DB: sqlx::Database> {
+    pub builders: Vec<sqlx::QueryBuilder<DB>>,
+    multi_statement: bool,
+    empty: bool,
+}
+
+impl<DB: sqlx::Database> Script<DB> {
+    pub fn new(multi_statement: bool) -> Self {
+        Self { builders: Vec::new(), multi_statement, empty: true }
+    }
+
+    /// A builder to append the next statement to.
+    pub fn statement(&mut self) -> &mut sqlx::QueryBuilder<DB> {
+        if !self.multi_statement || self.builders.is_empty() {
+            self.builders.push(sqlx::QueryBuilder::new(""));
+        } else if !self.empty {
+            self.builders.last_mut().expect("a builder exists").push("; ");
+        }
+        self.empty = false;
+        self.builders.last_mut().expect("a builder exists")
+    }
+}
 
 /// A sender found or created for the batch.
 #[derive(Debug, Clone, Copy)]
@@ -48,20 +75,6 @@ macro_rules! impl_ingest_bulk {
                         fresh.push((w, message));
                     }
                 }
-                if !fresh.is_empty() {
-                    let senders = Self::bulk_senders(&mut *conn, writes, &fresh).await?;
-                    let conversations = Self::bulk_conversations(&mut *conn, writes, &fresh, &senders).await?;
-                    let message_ids = Self::bulk_messages(&mut *conn, writes, &fresh, &senders, &conversations).await?;
-                    for ((w, message), message_id) in fresh.iter().zip(message_ids) {
-                        let key = (writes[*w].workspace_id, message.from.kind, message.from.value.clone());
-                        let sender = senders[&key];
-                        let stored = Self::apply_keyword(
-                            &mut *conn, &writes[*w], message, sender.identity_id, message_id, sender.contact_id,
-                        )
-                        .await?;
-                        outcomes[*w].new_messages.push(stored);
-                    }
-                }
                 for (w, write) in writes.iter().enumerate() {
                     for event in &write.events {
                         if let InboundEvent::Status(update) = event {
@@ -73,7 +86,38 @@ macro_rules! impl_ingest_bulk {
                         }
                     }
                 }
-                Self::bulk_webhook_events(&mut *conn, writes, &mut outcomes).await?;
+                let mut script = $crate::sql::ingest_bulk::Script::<$db>::new(Self::MULTI_STATEMENT);
+                let mut stored = Vec::new();
+                if !fresh.is_empty() {
+                    let senders = Self::bulk_senders(&mut *conn, &mut script, writes, &fresh).await?;
+                    Self::bulk_conversations(&mut script, writes, &fresh, &senders);
+                    let message_ids = Self::bulk_messages(&mut script, writes, &fresh, &senders);
+                    for ((w, message), message_id) in fresh.iter().zip(message_ids) {
+                        let key = (writes[*w].workspace_id, message.from.kind, message.from.value.clone());
+                        stored.push((*w, *message, senders[&key], message_id));
+                        outcomes[*w].new_messages.push($crate::writes::StoredInbound {
+                            message_id,
+                            contact_id: senders[&key].contact_id,
+                            provider_message_id: message.provider_message_id.clone(),
+                            opt_change: None,
+                            help_requested: false,
+                        });
+                    }
+                }
+                Self::bulk_webhook_events(&mut script, writes, &mut outcomes);
+                for builder in &mut script.builders {
+                    builder.build().execute(&mut *conn).await?;
+                }
+                // Keywords after the script: an opt-out refers to the identity it just created.
+                for (w, message, sender, message_id) in stored {
+                    let effect = Self::apply_keyword(
+                        &mut *conn, &writes[w], message, sender.identity_id, message_id, sender.contact_id,
+                    )
+                    .await?;
+                    if let Some(entry) = outcomes[w].new_messages.iter_mut().find(|m| m.message_id == message_id) {
+                        *entry = effect;
+                    }
+                }
                 Ok(outcomes)
             }
 
@@ -105,6 +149,7 @@ macro_rules! impl_ingest_bulk {
             /// Finds each sender's identity and contact, creating those seen for the first time.
             async fn bulk_senders(
                 conn: &mut <$db as sqlx::Database>::Connection,
+                script: &mut $crate::sql::ingest_bulk::Script<$db>,
                 writes: &[$crate::writes::InboundWrite],
                 fresh: &[(usize, &switchboard_domain::inbound::InboundMessage)],
             ) -> $crate::StoreResult<std::collections::HashMap<$crate::sql::ingest_bulk::SenderKey, $crate::sql::ingest_bulk::Sender>> {
@@ -166,9 +211,8 @@ macro_rules! impl_ingest_bulk {
                 }
                 if !new_senders.is_empty() {
                     new_senders.sort_by(|a, b| a.2.from.value.cmp(&b.2.from.value));
-                    let mut contacts = sqlx::QueryBuilder::<$db>::new(
-                        "insert into contacts (contact_id, workspace_id, display_name, created_at, updated_at) ",
-                    );
+                    let contacts = script.statement();
+                    contacts.push("insert into contacts (contact_id, workspace_id, display_name, created_at, updated_at) ");
                     contacts.push_values(&new_senders, |mut row, (sender, write, message)| {
                         row.push_bind(sender.contact_id.0)
                             .push_bind(write.workspace_id.0)
@@ -176,10 +220,8 @@ macro_rules! impl_ingest_bulk {
                             .push_bind(write.received_at)
                             .push_bind(write.received_at);
                     });
-                    contacts.build().execute(&mut *conn).await?;
-                    let mut identities = sqlx::QueryBuilder::<$db>::new(
-                        "insert into contact_identities (identity_id, workspace_id, contact_id, kind, value, created_at) ",
-                    );
+                    let identities = script.statement();
+                    identities.push("insert into contact_identities (identity_id, workspace_id, contact_id, kind, value, created_at) ");
                     identities.push_values(&new_senders, |mut row, (sender, write, message)| {
                         row.push_bind(sender.identity_id.0)
                             .push_bind(write.workspace_id.0)
@@ -188,7 +230,6 @@ macro_rules! impl_ingest_bulk {
                             .push_bind(message.from.value.clone())
                             .push_bind(write.received_at);
                     });
-                    identities.build().execute(&mut *conn).await?;
                 }
                 for (contact_id, name) in renames {
                     sqlx::query("update contacts set display_name = $1 where contact_id = $2 and display_name is null")
@@ -201,20 +242,23 @@ macro_rules! impl_ingest_bulk {
             }
 
             /// Opens or touches each sender's conversation (reopening it, counting unread) and
-            /// records the channels it spans. Returns the conversation of each contact.
-            async fn bulk_conversations(
-                conn: &mut <$db as sqlx::Database>::Connection,
+            /// records the channels it spans with the time the customer last wrote on each.
+            fn bulk_conversations(
+                script: &mut $crate::sql::ingest_bulk::Script<$db>,
                 writes: &[$crate::writes::InboundWrite],
                 fresh: &[(usize, &switchboard_domain::inbound::InboundMessage)],
                 senders: &std::collections::HashMap<$crate::sql::ingest_bulk::SenderKey, $crate::sql::ingest_bulk::Sender>,
-            ) -> $crate::StoreResult<std::collections::HashMap<switchboard_domain::ContactId, switchboard_domain::ConversationId>> {
-                use $crate::sql::decode::get;
+            ) {
                 // Per contact: workspace, latest activity, its channel, how many new messages.
                 let mut touches: std::collections::BTreeMap<
                     switchboard_domain::ContactId,
                     (switchboard_domain::WorkspaceId, i64, switchboard_domain::ChannelId, i32),
                 > = Default::default();
-                let mut spans = std::collections::BTreeSet::new();
+                // Per contact and channel: workspace, latest inbound time.
+                let mut spans: std::collections::BTreeMap<
+                    (switchboard_domain::ContactId, switchboard_domain::ChannelId),
+                    (switchboard_domain::WorkspaceId, i64),
+                > = Default::default();
                 for (w, message) in fresh {
                     let write = &writes[*w];
                     let contact = senders[&(write.workspace_id, message.from.kind, message.from.value.clone())].contact_id;
@@ -224,9 +268,11 @@ macro_rules! impl_ingest_bulk {
                         touch.2 = write.channel_id;
                     }
                     touch.3 += 1;
-                    spans.insert((contact, write.channel_id));
+                    let span = spans.entry((contact, write.channel_id)).or_insert((write.workspace_id, write.received_at));
+                    span.1 = span.1.max(write.received_at);
                 }
-                let mut upsert = sqlx::QueryBuilder::<$db>::new(
+                let upsert = script.statement();
+                upsert.push(
                     "insert into conversations (conversation_id, workspace_id, contact_id, status, last_message_at, \
                      last_channel_id, unread_count, created_at, updated_at) ",
                 );
@@ -245,33 +291,40 @@ macro_rules! impl_ingest_bulk {
                     " on conflict (workspace_id, contact_id) do update set \
                      last_message_at = excluded.last_message_at, last_channel_id = excluded.last_channel_id, \
                      unread_count = conversations.unread_count + excluded.unread_count, status = 'open', \
-                     updated_at = excluded.updated_at returning contact_id, conversation_id",
+                     updated_at = excluded.updated_at",
                 );
-                let mut conversations = std::collections::HashMap::new();
-                for row in upsert.build().fetch_all(&mut *conn).await? {
-                    conversations.insert(get!(&row, "contact_id" as id ContactId), get!(&row, "conversation_id" as id ConversationId));
-                }
-                let mut channels = sqlx::QueryBuilder::<$db>::new("insert into conversation_channels (conversation_id, channel_id) ");
-                channels.push_values(&spans, |mut row, (contact, channel)| {
-                    row.push_bind(conversations.get(contact).map(|c| c.0)).push_bind(channel.0);
+                let channels = script.statement();
+                channels.push("insert into conversation_channels (conversation_id, channel_id, last_inbound_at) ");
+                channels.push_values(&spans, |mut row, ((contact, channel), (workspace, at))| {
+                    row.push("(select conversation_id from conversations where workspace_id = ")
+                        .push_bind_unseparated(workspace.0)
+                        .push_unseparated(" and contact_id = ")
+                        .push_bind_unseparated(contact.0)
+                        .push_unseparated(")")
+                        .push_bind(channel.0)
+                        .push_bind(*at);
                 });
-                channels.push(" on conflict do nothing");
-                channels.build().execute(&mut *conn).await?;
-                Ok(conversations)
+                channels.push(
+                    " on conflict (conversation_id, channel_id) do update set last_inbound_at = \
+                     case when conversation_channels.last_inbound_at is null \
+                     or excluded.last_inbound_at > conversation_channels.last_inbound_at \
+                     then excluded.last_inbound_at else conversation_channels.last_inbound_at end",
+                );
             }
 
-            /// Inserts the new messages; returns their ids in the order of `fresh`.
-            async fn bulk_messages(
-                conn: &mut <$db as sqlx::Database>::Connection,
+            /// Inserts the new messages (each finds its conversation by its contact); returns
+            /// their ids in the order of `fresh`.
+            fn bulk_messages(
+                script: &mut $crate::sql::ingest_bulk::Script<$db>,
                 writes: &[$crate::writes::InboundWrite],
                 fresh: &[(usize, &switchboard_domain::inbound::InboundMessage)],
                 senders: &std::collections::HashMap<$crate::sql::ingest_bulk::SenderKey, $crate::sql::ingest_bulk::Sender>,
-                conversations: &std::collections::HashMap<switchboard_domain::ContactId, switchboard_domain::ConversationId>,
-            ) -> $crate::StoreResult<Vec<switchboard_domain::MessageId>> {
+            ) -> Vec<switchboard_domain::MessageId> {
                 let ids: Vec<switchboard_domain::MessageId> = fresh.iter().map(|_| switchboard_domain::MessageId::new()).collect();
                 let mut order: Vec<usize> = (0..fresh.len()).collect();
                 order.sort_by(|&a, &b| fresh[a].1.provider_message_id.cmp(&fresh[b].1.provider_message_id));
-                let mut insert = sqlx::QueryBuilder::<$db>::new(
+                let insert = script.statement();
+                insert.push(
                     "insert into messages (message_id, workspace_id, conversation_id, contact_id, channel_id, \
                      direction, sender_kind, body, attachments, from_address, to_address, provider_message_id, \
                      status, received_at, created_at, updated_at) ",
@@ -282,7 +335,11 @@ macro_rules! impl_ingest_bulk {
                     let contact = senders[&(write.workspace_id, message.from.kind, message.from.value.clone())].contact_id;
                     row.push_bind(ids[i].0)
                         .push_bind(write.workspace_id.0)
-                        .push_bind(conversations.get(&contact).map(|c| c.0))
+                        .push("(select conversation_id from conversations where workspace_id = ")
+                        .push_bind_unseparated(write.workspace_id.0)
+                        .push_unseparated(" and contact_id = ")
+                        .push_bind_unseparated(contact.0)
+                        .push_unseparated(")")
                         .push_bind(contact.0)
                         .push_bind(write.channel_id.0)
                         .push_bind("inbound")
@@ -297,20 +354,20 @@ macro_rules! impl_ingest_bulk {
                         .push_bind(write.received_at)
                         .push_bind(write.received_at);
                 });
-                insert.build().execute(&mut *conn).await?;
-                Ok(ids)
+                ids
             }
 
             /// Keeps every webhook of the batch as received, with what became of it.
-            async fn bulk_webhook_events(
-                conn: &mut <$db as sqlx::Database>::Connection,
+            fn bulk_webhook_events(
+                script: &mut $crate::sql::ingest_bulk::Script<$db>,
                 writes: &[$crate::writes::InboundWrite],
                 outcomes: &mut [$crate::writes::InboundOutcome],
-            ) -> $crate::StoreResult<()> {
+            ) {
                 for outcome in outcomes.iter_mut() {
                     outcome.webhook_event_id = Some(switchboard_domain::WebhookEventId::new());
                 }
-                let mut insert = sqlx::QueryBuilder::<$db>::new(
+                let insert = script.statement();
+                insert.push(
                     "insert into webhook_events (webhook_event_id, workspace_id, channel_id, provider, verification, \
                      content_type, payload, outcome, received_at) ",
                 );
@@ -325,8 +382,6 @@ macro_rules! impl_ingest_bulk {
                         .push_bind(outcome.summary())
                         .push_bind(write.received_at);
                 });
-                insert.build().execute(&mut *conn).await?;
-                Ok(())
             }
         }
     };

@@ -67,12 +67,18 @@ macro_rules! impl_message_repo {
                 .bind(unread)
                 .fetch_one(&mut *conn)
                 .await?;
+                let inbound_at = (unread > 0).then_some(now);
                 sqlx::query(
-                    "insert into conversation_channels (conversation_id, channel_id) values ($1, $2) \
-                     on conflict do nothing",
+                    "insert into conversation_channels (conversation_id, channel_id, last_inbound_at) values ($1, $2, $3) \
+                     on conflict (conversation_id, channel_id) do update set last_inbound_at = \
+                     case when excluded.last_inbound_at is null then conversation_channels.last_inbound_at \
+                     when conversation_channels.last_inbound_at is null \
+                     or excluded.last_inbound_at > conversation_channels.last_inbound_at \
+                     then excluded.last_inbound_at else conversation_channels.last_inbound_at end",
                 )
                 .bind(id)
                 .bind(channel_id.0)
+                .bind(inbound_at)
                 .execute(&mut *conn)
                 .await?;
                 Ok(switchboard_domain::ConversationId(id))
@@ -191,16 +197,17 @@ macro_rules! impl_message_repo {
                 contact_id: switchboard_domain::ContactId,
                 channel_id: switchboard_domain::ChannelId,
             ) -> $crate::StoreResult<Option<$crate::model::UnixMillis>> {
-                let at: Option<i64> = sqlx::query_scalar(
-                    "select max(created_at) from messages where workspace_id = $1 and contact_id = $2 \
-                     and channel_id = $3 and direction = 'inbound'",
+                let at: Option<Option<i64>> = sqlx::query_scalar(
+                    "select cc.last_inbound_at from conversation_channels cc \
+                     join conversations c on c.conversation_id = cc.conversation_id \
+                     where c.workspace_id = $1 and c.contact_id = $2 and cc.channel_id = $3",
                 )
                 .bind(workspace_id.0)
                 .bind(contact_id.0)
                 .bind(channel_id.0)
-                .fetch_one(self.read_pool())
+                .fetch_optional(self.read_pool())
                 .await?;
-                Ok(at)
+                Ok(at.flatten())
             }
 
             #[tracing::instrument(skip_all, fields(workspace_id = %write.workspace_id, channel_id = %write.channel_id))]

@@ -29,6 +29,10 @@ fn migrator() -> Migrator {
 }
 
 impl SqliteStore {
+    /// SQLite runs a string of several statements (with their parameters) in one call, so a
+    /// batch's write script costs one round trip to the database thread.
+    pub(crate) const MULTI_STATEMENT: bool = true;
+
     /// Jobs that are due, or whose lease ran out, are leased in one statement; the single writer
     /// connection makes it atomic.
     pub(crate) const CLAIM_JOBS_SQL: &'static str = "update jobs set state = 'running', lease_owner = $1, \

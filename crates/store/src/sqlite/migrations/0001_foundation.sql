@@ -77,11 +77,14 @@ create table conversations (
 );
 create index conversations_by_activity on conversations (workspace_id, updated_at desc, conversation_id desc);
 
+-- The channels a conversation spans, and when the customer last wrote on each (the WhatsApp
+-- 24-hour window is counted from it).
 create table conversation_channels (
     conversation_id blob not null references conversations (conversation_id) on delete cascade,
     channel_id blob not null references channels (channel_id) on delete cascade,
+    last_inbound_at integer,
     primary key (conversation_id, channel_id)
-);
+) without rowid;
 create index conversation_channels_by_channel on conversation_channels (channel_id, conversation_id);
 
 create table messages (
@@ -112,11 +115,11 @@ create table messages (
     failed_at integer,
     created_at integer not null,
     updated_at integer not null,
-    unique (channel_id, provider_message_id),
-    unique (workspace_id, idempotency_key)
+    unique (channel_id, provider_message_id)
 );
 create index messages_by_conversation on messages (conversation_id, message_id);
-create index messages_by_contact_channel on messages (contact_id, channel_id, direction, created_at);
+create unique index messages_by_idempotency_key on messages (workspace_id, idempotency_key)
+    where idempotency_key is not null;
 
 -- Status callbacks that arrived before the send that they report on was recorded.
 create table early_statuses (
