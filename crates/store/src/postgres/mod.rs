@@ -1,11 +1,12 @@
 //! The PostgreSQL backend, for several Switchboard nodes on one database. Jobs are claimed with
 //! `FOR UPDATE SKIP LOCKED`, so nodes never hand the same job to two workers.
 
+use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::postgres::PgPoolOptions;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{PgPool, Postgres, SqlSafeStr, Transaction};
 
 use crate::error::StoreResult;
@@ -38,8 +39,13 @@ impl PgStore {
 
     /// Connects to the database named by a `postgres://` URL.
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        let pool =
-            PgPoolOptions::new().max_connections(16).acquire_timeout(Duration::from_secs(30)).connect(url).await?;
+        // Bulk statements differ by batch size; keep them all prepared.
+        let options = PgConnectOptions::from_str(url)?.statement_cache_capacity(2048);
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
         Ok(Self { pool })
     }
 
