@@ -68,6 +68,19 @@ impl PgStore {
         Ok(self.pool.begin().await?)
     }
 
+    /// Runs a write script's statements in one transaction.
+    pub(crate) async fn run_script(
+        conn: &mut sqlx::PgConnection,
+        script: crate::sql::ingest_bulk::Script<Postgres>,
+    ) -> StoreResult<()> {
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        for mut builder in script.finish("") {
+            builder.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The pool, for LISTEN/NOTIFY.
     pub fn pool(&self) -> &PgPool {
         &self.pool

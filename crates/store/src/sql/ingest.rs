@@ -15,17 +15,10 @@ macro_rules! impl_ingest_repo {
                 &self,
                 writes: &[$crate::writes::InboundWrite],
             ) -> $crate::StoreResult<Vec<$crate::StoreResult<$crate::writes::InboundOutcome>>> {
-                // The fast path: the whole batch in bulk statements, one transaction.
-                let mut tx = self.begin_write().await?;
-                match Self::ingest_bulk(&mut *tx, writes).await {
-                    Ok(outcomes) => match tx.commit().await {
-                        Ok(()) => return Ok(outcomes.into_iter().map(Ok).collect()),
-                        Err(error) => tracing::warn!(%error, "committing a webhook batch failed; storing it webhook by webhook"),
-                    },
-                    Err(error) => {
-                        let _ = tx.rollback().await;
-                        tracing::debug!(%error, "bulk ingest failed; storing the batch webhook by webhook");
-                    }
+                // The fast path: the whole batch in a few bulk statements, committed as a unit.
+                match self.ingest_bulk(writes).await {
+                    Ok(outcomes) => return Ok(outcomes.into_iter().map(Ok).collect()),
+                    Err(error) => tracing::debug!(%error, "bulk ingest failed; storing the batch webhook by webhook"),
                 }
                 // The careful path: each webhook in its own transaction, retried when it raced
                 // another writer (a concurrent retry of the same webhook, a deadlock).

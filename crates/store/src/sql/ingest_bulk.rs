@@ -6,28 +6,49 @@
 //! id), so concurrent batches on PostgreSQL take their locks in the same order. Status reports
 //! and keywords, which touch one row each, are applied one by one.
 
-/// The statements of one write script: a single multi-statement builder where the backend runs
-/// several statements in one call, otherwise one builder per statement.
+/// What a keyword changes about the sender's opt-out state.
+pub(crate) fn opt_change(keyword: Option<switchboard_domain::keywords::Keyword>) -> Option<crate::writes::OptChange> {
+    use switchboard_domain::keywords::Keyword;
+    match keyword {
+        Some(Keyword::OptOut) => Some(crate::writes::OptChange::OptedOut),
+        Some(Keyword::OptIn) => Some(crate::writes::OptChange::OptedIn),
+        _ => None,
+    }
+}
+
+/// The statements of one write script. Where the backend runs several statements in one call
+/// (SQLite), the whole script, its `BEGIN` and its `COMMIT` are one builder; otherwise there is
+/// one builder per statement and the caller wraps them in a transaction.
 pub(crate) struct Script<DB: sqlx::Database> {
-    pub builders: Vec<sqlx::QueryBuilder<DB>>,
+    builders: Vec<sqlx::QueryBuilder<DB>>,
     multi_statement: bool,
-    empty: bool,
 }
 
 impl<DB: sqlx::Database> Script<DB> {
-    pub fn new(multi_statement: bool) -> Self {
-        Self { builders: Vec::new(), multi_statement, empty: true }
+    /// A script; `begin` opens the transaction of a multi-statement script.
+    pub fn new(multi_statement: bool, begin: &str) -> Self {
+        let builders = if multi_statement { vec![sqlx::QueryBuilder::new(begin)] } else { Vec::new() };
+        Self { builders, multi_statement }
     }
 
     /// A builder to append the next statement to.
     pub fn statement(&mut self) -> &mut sqlx::QueryBuilder<DB> {
-        if !self.multi_statement || self.builders.is_empty() {
+        if self.multi_statement {
+            self.builders.last_mut().expect("a multi-statement script has its builder").push("; ");
+        } else {
             self.builders.push(sqlx::QueryBuilder::new(""));
-        } else if !self.empty {
-            self.builders.last_mut().expect("a builder exists").push("; ");
         }
-        self.empty = false;
         self.builders.last_mut().expect("a builder exists")
+    }
+
+    /// The statements to run, with `commit` closing a multi-statement script.
+    pub fn finish(mut self, commit: &str) -> Vec<sqlx::QueryBuilder<DB>> {
+        if self.multi_statement {
+            if let Some(builder) = self.builders.last_mut() {
+                builder.push("; ").push(commit);
+            }
+        }
+        self.builders
     }
 }
 
@@ -46,8 +67,11 @@ pub(crate) type SenderKey = (switchboard_domain::WorkspaceId, switchboard_domain
 macro_rules! impl_ingest_bulk {
     ($store:ty, $db:ty) => {
         impl $store {
+            /// Stores a batch in bulk: reads first (on a reader), then status reports one by
+            /// one (each atomic and idempotent), then everything else in one write script that
+            /// commits as a unit. A script that fails is rolled back whole.
             async fn ingest_bulk(
-                conn: &mut <$db as sqlx::Database>::Connection,
+                &self,
                 writes: &[$crate::writes::InboundWrite],
             ) -> $crate::StoreResult<Vec<$crate::writes::InboundOutcome>> {
                 use switchboard_domain::inbound::InboundEvent;
@@ -62,7 +86,8 @@ macro_rules! impl_ingest_bulk {
                         })
                     })
                     .collect();
-                let existing = Self::bulk_existing(&mut *conn, writes, &candidates).await?;
+                let mut reader = self.read_pool().acquire().await?;
+                let existing = Self::bulk_existing(&mut *reader, writes, &candidates).await?;
                 let mut seen = std::collections::HashSet::new();
                 let mut fresh = Vec::with_capacity(candidates.len());
                 for (w, message) in candidates {
@@ -75,10 +100,19 @@ macro_rules! impl_ingest_bulk {
                         fresh.push((w, message));
                     }
                 }
+                let mut script = $crate::sql::ingest_bulk::Script::<$db>::new(Self::MULTI_STATEMENT, "BEGIN IMMEDIATE");
+                let senders = if fresh.is_empty() {
+                    Default::default()
+                } else {
+                    Self::bulk_senders(&mut *reader, &mut script, writes, &fresh).await?
+                };
+                drop(reader);
+
+                let mut writer = self.write_pool().acquire().await?;
                 for (w, write) in writes.iter().enumerate() {
                     for event in &write.events {
                         if let InboundEvent::Status(update) = event {
-                            if Self::ingest_status(&mut *conn, write, update).await? {
+                            if Self::ingest_status(&mut *writer, write, update).await? {
                                 outcomes[w].statuses_applied += 1;
                             } else {
                                 outcomes[w].statuses_ignored += 1;
@@ -86,39 +120,88 @@ macro_rules! impl_ingest_bulk {
                         }
                     }
                 }
-                let mut script = $crate::sql::ingest_bulk::Script::<$db>::new(Self::MULTI_STATEMENT);
-                let mut stored = Vec::new();
                 if !fresh.is_empty() {
-                    let senders = Self::bulk_senders(&mut *conn, &mut script, writes, &fresh).await?;
                     Self::bulk_conversations(&mut script, writes, &fresh, &senders);
                     let message_ids = Self::bulk_messages(&mut script, writes, &fresh, &senders);
                     for ((w, message), message_id) in fresh.iter().zip(message_ids) {
-                        let key = (writes[*w].workspace_id, message.from.kind, message.from.value.clone());
-                        stored.push((*w, *message, senders[&key], message_id));
+                        let sender = senders[&(writes[*w].workspace_id, message.from.kind, message.from.value.clone())];
+                        let keyword = switchboard_domain::keywords::classify(&message.text);
                         outcomes[*w].new_messages.push($crate::writes::StoredInbound {
                             message_id,
-                            contact_id: senders[&key].contact_id,
+                            contact_id: sender.contact_id,
                             provider_message_id: message.provider_message_id.clone(),
-                            opt_change: None,
-                            help_requested: false,
+                            opt_change: $crate::sql::ingest_bulk::opt_change(keyword),
+                            help_requested: keyword == Some(switchboard_domain::keywords::Keyword::Help),
                         });
                     }
+                    Self::bulk_keywords(&mut script, writes, &fresh, &senders, &outcomes);
                 }
                 Self::bulk_webhook_events(&mut script, writes, &mut outcomes);
-                for builder in &mut script.builders {
-                    builder.build().execute(&mut *conn).await?;
-                }
-                // Keywords after the script: an opt-out refers to the identity it just created.
-                for (w, message, sender, message_id) in stored {
-                    let effect = Self::apply_keyword(
-                        &mut *conn, &writes[w], message, sender.identity_id, message_id, sender.contact_id,
-                    )
-                    .await?;
-                    if let Some(entry) = outcomes[w].new_messages.iter_mut().find(|m| m.message_id == message_id) {
-                        *entry = effect;
+                Self::run_script(&mut *writer, script).await?;
+                Ok(outcomes)
+            }
+
+            /// Records what the keywords of the batch ask: opt-out changes and help replies.
+            fn bulk_keywords(
+                script: &mut $crate::sql::ingest_bulk::Script<$db>,
+                writes: &[$crate::writes::InboundWrite],
+                fresh: &[(usize, &switchboard_domain::inbound::InboundMessage)],
+                senders: &std::collections::HashMap<$crate::sql::ingest_bulk::SenderKey, $crate::sql::ingest_bulk::Sender>,
+                outcomes: &[$crate::writes::InboundOutcome],
+            ) {
+                let mut opt_rows = std::collections::BTreeMap::new();
+                let mut help_rows = Vec::new();
+                for (w, message) in fresh {
+                    let write = &writes[*w];
+                    let Some(stored) =
+                        outcomes[*w].new_messages.iter().find(|m| m.provider_message_id == message.provider_message_id)
+                    else {
+                        continue;
+                    };
+                    let sender = senders[&(write.workspace_id, message.from.kind, message.from.value.clone())];
+                    if let Some(change) = stored.opt_change {
+                        // The last keyword of the batch wins, as it would one by one.
+                        opt_rows.insert(
+                            (sender.identity_id, write.channel_kind.as_str()),
+                            (change == $crate::writes::OptChange::OptedOut, message.text.trim().to_ascii_uppercase(), write.received_at),
+                        );
+                    }
+                    if stored.help_requested {
+                        help_rows.push((write, stored.message_id));
                     }
                 }
-                Ok(outcomes)
+                if !opt_rows.is_empty() {
+                    let upsert = script.statement();
+                    upsert.push("insert into opt_outs (identity_id, channel_kind, opted_out, keyword, updated_at) ");
+                    upsert.push_values(&opt_rows, |mut row, ((identity, kind), (opted_out, keyword, at))| {
+                        row.push_bind(identity.0).push_bind(*kind).push_bind(*opted_out).push_bind(keyword.clone()).push_bind(*at);
+                    });
+                    upsert.push(
+                        " on conflict (identity_id, channel_kind) do update set opted_out = excluded.opted_out, \
+                         keyword = excluded.keyword, updated_at = excluded.updated_at",
+                    );
+                }
+                if !help_rows.is_empty() {
+                    let jobs = script.statement();
+                    jobs.push(
+                        "insert into jobs (job_id, workspace_id, kind, payload, dedupe_key, state, run_at, attempts, \
+                         max_attempts, created_at, updated_at) ",
+                    );
+                    jobs.push_values(&help_rows, |mut row, (write, message_id)| {
+                        row.push_bind(switchboard_domain::JobId::new().0)
+                            .push_bind(write.workspace_id.0)
+                            .push_bind($crate::queue::kinds::HELP_REPLY)
+                            .push_bind(sqlx::types::Json(serde_json::json!({ "message_id": message_id })))
+                            .push_bind(format!("help:{message_id}"))
+                            .push_bind("queued")
+                            .push_bind(write.received_at)
+                            .push_bind(0_i32)
+                            .push_bind(1_i32)
+                            .push_bind(write.received_at)
+                            .push_bind(write.received_at);
+                    });
+                    jobs.push(" on conflict do nothing");
+                }
             }
 
             /// Provider ids of the batch that are already stored, by channel.
@@ -232,11 +315,9 @@ macro_rules! impl_ingest_bulk {
                     });
                 }
                 for (contact_id, name) in renames {
-                    sqlx::query("update contacts set display_name = $1 where contact_id = $2 and display_name is null")
-                        .bind(name)
-                        .bind(contact_id.0)
-                        .execute(&mut *conn)
-                        .await?;
+                    let rename = script.statement();
+                    rename.push("update contacts set display_name = ").push_bind(name.clone());
+                    rename.push(" where contact_id = ").push_bind(contact_id.0).push(" and display_name is null");
                 }
                 Ok(senders)
             }

@@ -89,6 +89,22 @@ impl SqliteStore {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
     }
 
+    /// Runs a write script as one transaction in one call: `BEGIN IMMEDIATE`, its statements,
+    /// `COMMIT`. When a statement fails the transaction is rolled back before the error returns.
+    pub(crate) async fn run_script(
+        conn: &mut sqlx::SqliteConnection,
+        script: crate::sql::ingest_bulk::Script<Sqlite>,
+    ) -> StoreResult<()> {
+        use sqlx::Executor;
+        for mut builder in script.finish("COMMIT") {
+            if let Err(error) = builder.build().execute(&mut *conn).await {
+                let _ = conn.execute("ROLLBACK").await;
+                return Err(error.into());
+            }
+        }
+        Ok(())
+    }
+
     /// Closes both pools, waiting for queries in flight.
     pub async fn close(&self) {
         self.writer.close().await;
