@@ -43,10 +43,8 @@ impl<DB: sqlx::Database> Script<DB> {
 
     /// The statements to run, with `commit` closing a multi-statement script.
     pub fn finish(mut self, commit: &str) -> Vec<sqlx::QueryBuilder<DB>> {
-        if self.multi_statement {
-            if let Some(builder) = self.builders.last_mut() {
-                builder.push("; ").push(commit);
-            }
+        if let (true, Some(builder)) = (self.multi_statement, self.builders.last_mut()) {
+            builder.push("; ").push(commit);
         }
         self.builders
     }
