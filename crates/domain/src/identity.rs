@@ -2,57 +2,21 @@
 //! number used for both SMS and WhatsApp, an email address, a Telegram id); an identity belongs
 //! to one contact per workspace.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-use crate::channel::UnknownName;
 use crate::email::{EmailAddress, InvalidEmail};
+use crate::names::named_enum;
 use crate::phone::{InvalidPhone, PhoneE164};
 
-/// The namespace of an identity value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IdentityKind {
-    Phone,
-    Email,
-    Telegram,
-    Instagram,
-    Messenger,
-    Webchat,
-}
-
-impl IdentityKind {
-    pub const ALL: [IdentityKind; 6] =
-        [Self::Phone, Self::Email, Self::Telegram, Self::Instagram, Self::Messenger, Self::Webchat];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Phone => "phone",
-            Self::Email => "email",
-            Self::Telegram => "telegram",
-            Self::Instagram => "instagram",
-            Self::Messenger => "messenger",
-            Self::Webchat => "webchat",
-        }
-    }
-}
-
-impl fmt::Display for IdentityKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for IdentityKind {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownName {
-            what: "identity kind",
-            value: s.to_owned(),
-            expected: "phone, email, telegram, instagram, messenger, webchat",
-        })
+named_enum! {
+    /// The namespace of an identity value.
+    IdentityKind as "identity kind" {
+        Phone = "phone",
+        Email = "email",
+        Telegram = "telegram",
+        Instagram = "instagram",
+        Messenger = "messenger",
+        Webchat = "webchat",
     }
 }
 

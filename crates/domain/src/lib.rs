@@ -10,6 +10,7 @@ pub mod ids;
 pub mod inbound;
 pub mod keywords;
 pub mod message;
+pub mod names;
 pub mod phone;
 pub mod segments;
 

@@ -2,102 +2,41 @@
 //! forward: queued < sent < delivered < read; failed is final; a late `delivered` never undoes
 //! `read`.
 
-use std::fmt;
-use std::str::FromStr;
-
 use serde::{Deserialize, Serialize};
 
-use crate::channel::UnknownName;
+use crate::names::named_enum;
 
-/// Whether the customer sent the message or we did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    Inbound,
-    Outbound,
-}
-
-impl Direction {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Inbound => "inbound",
-            Self::Outbound => "outbound",
-        }
+named_enum! {
+    /// Whether the customer sent the message or we did.
+    Direction as "direction" {
+        Inbound = "inbound",
+        Outbound = "outbound",
     }
 }
 
-impl FromStr for Direction {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "inbound" => Ok(Self::Inbound),
-            "outbound" => Ok(Self::Outbound),
-            _ => Err(UnknownName { what: "direction", value: s.to_owned(), expected: "inbound, outbound" }),
-        }
+named_enum! {
+    /// Who wrote the message.
+    SenderKind as "sender kind" {
+        Contact = "contact",
+        Staff = "staff",
+        Bot = "bot",
+        System = "system",
     }
 }
 
-/// Who wrote the message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SenderKind {
-    Contact,
-    Staff,
-    Bot,
-    System,
-}
-
-impl SenderKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Contact => "contact",
-            Self::Staff => "staff",
-            Self::Bot => "bot",
-            Self::System => "system",
-        }
+named_enum! {
+    /// Where a message stands. Inbound messages are `received`; outbound ones climb the ladder.
+    MessageStatus as "message status" {
+        Received = "received",
+        Queued = "queued",
+        Sent = "sent",
+        Delivered = "delivered",
+        Read = "read",
+        Failed = "failed",
     }
-}
-
-impl FromStr for SenderKind {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "contact" => Ok(Self::Contact),
-            "staff" => Ok(Self::Staff),
-            "bot" => Ok(Self::Bot),
-            "system" => Ok(Self::System),
-            _ => Err(UnknownName { what: "sender kind", value: s.to_owned(), expected: "contact, staff, bot, system" }),
-        }
-    }
-}
-
-/// Where a message stands. Inbound messages are `received`; outbound ones climb the ladder.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum MessageStatus {
-    Received,
-    Queued,
-    Sent,
-    Delivered,
-    Read,
-    Failed,
 }
 
 impl MessageStatus {
-    pub const ALL: [MessageStatus; 6] =
-        [Self::Received, Self::Queued, Self::Sent, Self::Delivered, Self::Read, Self::Failed];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Received => "received",
-            Self::Queued => "queued",
-            Self::Sent => "sent",
-            Self::Delivered => "delivered",
-            Self::Read => "read",
-            Self::Failed => "failed",
-        }
-    }
-
     /// The states from which a status update to `self` is a step forward. Failed is final and
     /// cannot undo a delivery the customer already has; received is never a target.
     pub fn advances_from(self) -> &'static [MessageStatus] {
@@ -114,23 +53,6 @@ impl MessageStatus {
     /// Whether moving from `self` to `next` is allowed.
     pub fn can_become(self, next: MessageStatus) -> bool {
         next.advances_from().contains(&self)
-    }
-}
-
-impl fmt::Display for MessageStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for MessageStatus {
-    type Err = UnknownName;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| UnknownName {
-            what: "message status",
-            value: s.to_owned(),
-            expected: "received, queued, sent, delivered, read, failed",
-        })
     }
 }
 
@@ -158,7 +80,7 @@ mod tests {
 
     #[test]
     fn failed_is_final() {
-        for next in super::MessageStatus::ALL {
+        for &next in super::MessageStatus::ALL {
             assert!(!Failed.can_become(next), "failed became {next}");
         }
     }

@@ -1,8 +1,22 @@
-//! Checking that a database has every migration this build knows, for `/readyz`.
+//! Migrations: each backend lists its own SQL files, compiled into the binary; this module
+//! turns such a list into a migrator and checks, for `/readyz`, that all of it is applied.
 
-use sqlx::migrate::Migrator;
+use sqlx::SqlSafeStr;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
 
 use crate::error::{StoreError, StoreResult};
+
+/// A migrator for `(version, description, sql)` migrations.
+pub(crate) fn migrator(migrations: &[(i64, &'static str, &'static str)]) -> Migrator {
+    Migrator::with_migrations(
+        migrations
+            .iter()
+            .map(|&(version, description, sql)| {
+                Migration::new(version, description.into(), MigrationType::Simple, sql.into_sql_str(), false)
+            })
+            .collect(),
+    )
+}
 
 /// Ok when every migration of `migrator` is recorded as applied.
 pub(crate) async fn check_applied<'e, E>(migrator: &Migrator, executor: E) -> StoreResult<()>

@@ -5,9 +5,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Postgres, SqlSafeStr, Transaction};
+use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::error::StoreResult;
 
@@ -16,14 +16,9 @@ pub struct PgStore {
     pool: PgPool,
 }
 
+/// This backend's migrations, in order.
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        "foundation".into(),
-        MigrationType::Simple,
-        include_str!("migrations/0001_foundation.sql").into_sql_str(),
-        false,
-    )])
+    crate::migrations::migrator(&[(1, "foundation", include_str!("migrations/0001_foundation.sql"))])
 }
 
 impl PgStore {

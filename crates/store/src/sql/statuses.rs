@@ -19,7 +19,8 @@ fn timestamp_column(status: MessageStatus) -> &'static str {
 
 static ADVANCE_SQL: LazyLock<HashMap<&'static str, String>> = LazyLock::new(|| {
     MessageStatus::ALL
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|status| !status.advances_from().is_empty())
         .map(|status| {
             let from: Vec<String> = status.advances_from().iter().map(|s| format!("'{}'", s.as_str())).collect();

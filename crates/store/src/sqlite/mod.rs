@@ -6,9 +6,9 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{SqlSafeStr, Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::StoreResult;
 
@@ -18,14 +18,9 @@ pub struct SqliteStore {
     reader: SqlitePool,
 }
 
+/// This backend's migrations, in order.
 fn migrator() -> Migrator {
-    Migrator::with_migrations(vec![Migration::new(
-        1,
-        "foundation".into(),
-        MigrationType::Simple,
-        include_str!("migrations/0001_foundation.sql").into_sql_str(),
-        false,
-    )])
+    crate::migrations::migrator(&[(1, "foundation", include_str!("migrations/0001_foundation.sql"))])
 }
 
 impl SqliteStore {
