@@ -22,8 +22,10 @@ fn migrator() -> Migrator {
 }
 
 impl PgStore {
-    /// The extended protocol prepares one statement at a time.
-    pub(crate) const MULTI_STATEMENT: bool = false;
+    /// The extended protocol takes one statement at a time, so a write script is one statement
+    /// of data-modifying common table expressions.
+    pub(crate) const SCRIPT_FORM: crate::sql::ingest_bulk::ScriptForm =
+        crate::sql::ingest_bulk::ScriptForm::CommonTableExpressions;
 
     pub(crate) const CLAIM_JOBS_SQL: &'static str = "update jobs set state = 'running', lease_owner = $1, \
         lease_until = $2, attempts = attempts + 1, updated_at = $3 \
@@ -34,10 +36,12 @@ impl PgStore {
 
     /// Connects to the database named by a `postgres://` URL.
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        // Bulk statements differ by batch size; keep them all prepared.
+        // Bulk statements differ by batch size; keep them all prepared. No ping per checkout: a
+        // broken connection shows on first use and the pool replaces it.
         let options = PgConnectOptions::from_str(url)?.statement_cache_capacity(2048);
         let pool = PgPoolOptions::new()
             .max_connections(16)
+            .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
@@ -63,16 +67,14 @@ impl PgStore {
         Ok(self.pool.begin().await?)
     }
 
-    /// Runs a write script's statements in one transaction.
+    /// Runs a write script: one statement, atomic on its own.
     pub(crate) async fn run_script(
         conn: &mut sqlx::PgConnection,
         script: crate::sql::ingest_bulk::Script<Postgres>,
     ) -> StoreResult<()> {
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
-        for mut builder in script.finish("") {
-            builder.build().execute(&mut *tx).await?;
+        if let Some(mut query) = script.finish() {
+            query.build().execute(&mut *conn).await?;
         }
-        tx.commit().await?;
         Ok(())
     }
 

@@ -1,8 +1,9 @@
 //! Storing a batch of webhooks in bulk: a fixed handful of statements per batch (find retries,
 //! find senders, then one write script: new contacts, conversations, the channels they span,
-//! messages, the raw webhooks) instead of a handful per webhook. On SQLite the write script goes
-//! to the database as one multi-statement call; on PostgreSQL, which prepares one statement at a
-//! time, as consecutive statements. Rows are written in a stable order (by contact, by provider
+//! messages, the raw webhooks) instead of a handful per webhook. The write script reaches the
+//! database in one round trip: on SQLite as several statements in one call inside
+//! `BEGIN IMMEDIATE`/`COMMIT`, on PostgreSQL as one statement of data-modifying common table
+//! expressions. Rows are written in a stable order (by contact, by provider
 //! id), so concurrent batches on PostgreSQL take their locks in the same order. Status reports
 //! and keywords, which touch one row each, are applied one by one.
 
@@ -16,37 +17,60 @@ pub(crate) fn opt_change(keyword: Option<switchboard_domain::keywords::Keyword>)
     }
 }
 
-/// The statements of one write script. Where the backend runs several statements in one call
-/// (SQLite), the whole script, its `BEGIN` and its `COMMIT` are one builder; otherwise there is
-/// one builder per statement and the caller wraps them in a transaction.
+/// How a backend takes a write script in one round trip.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum ScriptForm {
+    /// Several statements with their parameters in one call, wrapped in `BEGIN IMMEDIATE` and
+    /// `COMMIT` (SQLite).
+    MultiStatement,
+    /// One statement whose parts are data-modifying common table expressions, atomic on its own
+    /// (PostgreSQL). Every part stands alone: none reads what another writes.
+    CommonTableExpressions,
+}
+
+/// The statements of one write script, built into a single query of the backend's form.
 pub(crate) struct Script<DB: sqlx::Database> {
-    builders: Vec<sqlx::QueryBuilder<DB>>,
-    multi_statement: bool,
+    builder: sqlx::QueryBuilder<DB>,
+    form: ScriptForm,
+    parts: usize,
 }
 
 impl<DB: sqlx::Database> Script<DB> {
-    /// A script; `begin` opens the transaction of a multi-statement script.
-    pub fn new(multi_statement: bool, begin: &str) -> Self {
-        let builders = if multi_statement { vec![sqlx::QueryBuilder::new(begin)] } else { Vec::new() };
-        Self { builders, multi_statement }
+    pub fn new(form: ScriptForm) -> Self {
+        let start = match form {
+            ScriptForm::MultiStatement => "BEGIN IMMEDIATE",
+            ScriptForm::CommonTableExpressions => "with ",
+        };
+        Self { builder: sqlx::QueryBuilder::new(start), form, parts: 0 }
     }
 
-    /// A builder to append the next statement to.
+    /// The builder to append the next statement to.
     pub fn statement(&mut self) -> &mut sqlx::QueryBuilder<DB> {
-        if self.multi_statement {
-            self.builders.last_mut().expect("a multi-statement script has its builder").push("; ");
-        } else {
-            self.builders.push(sqlx::QueryBuilder::new(""));
+        match self.form {
+            ScriptForm::MultiStatement => {
+                self.builder.push("; ");
+            }
+            ScriptForm::CommonTableExpressions => {
+                if self.parts > 0 {
+                    self.builder.push("), ");
+                }
+                self.builder.push(format_args!("part{} as (", self.parts));
+            }
         }
-        self.builders.last_mut().expect("a builder exists")
+        self.parts += 1;
+        &mut self.builder
     }
 
-    /// The statements to run, with `commit` closing a multi-statement script.
-    pub fn finish(mut self, commit: &str) -> Vec<sqlx::QueryBuilder<DB>> {
-        if let (true, Some(builder)) = (self.multi_statement, self.builders.last_mut()) {
-            builder.push("; ").push(commit);
+    /// The finished query; `None` when the script has no statement.
+    pub fn finish(mut self) -> Option<sqlx::QueryBuilder<DB>> {
+        if self.parts == 0 {
+            return None;
         }
-        self.builders
+        match self.form {
+            ScriptForm::MultiStatement => self.builder.push("; COMMIT"),
+            ScriptForm::CommonTableExpressions => self.builder.push(") select 1"),
+        };
+        Some(self.builder)
     }
 }
 
@@ -55,6 +79,9 @@ impl<DB: sqlx::Database> Script<DB> {
 pub(crate) struct Sender {
     pub identity_id: switchboard_domain::IdentityId,
     pub contact_id: switchboard_domain::ContactId,
+    /// The contact's conversation: the stored one, or the id it will be created with. Knowing it
+    /// up front lets every statement of the write script stand alone.
+    pub conversation_id: switchboard_domain::ConversationId,
     /// Whether the contact already has a display name.
     pub named: bool,
 }
@@ -98,7 +125,7 @@ macro_rules! impl_ingest_bulk {
                         fresh.push((w, message));
                     }
                 }
-                let mut script = $crate::sql::ingest_bulk::Script::<$db>::new(Self::MULTI_STATEMENT, "BEGIN IMMEDIATE");
+                let mut script = $crate::sql::ingest_bulk::Script::<$db>::new(Self::SCRIPT_FORM);
                 let senders = if fresh.is_empty() {
                     Default::default()
                 } else {
@@ -244,8 +271,10 @@ macro_rules! impl_ingest_bulk {
                 let mut senders = std::collections::HashMap::new();
                 for ((workspace_id, kind), values) in groups {
                     let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "select i.value, i.identity_id, i.contact_id, c.display_name from contact_identities i \
-                         join contacts c on c.contact_id = i.contact_id where i.workspace_id = ",
+                        "select i.value, i.identity_id, i.contact_id, c.display_name, v.conversation_id \
+                         from contact_identities i join contacts c on c.contact_id = i.contact_id \
+                         left join conversations v on v.workspace_id = i.workspace_id and v.contact_id = i.contact_id \
+                         where i.workspace_id = ",
                     );
                     query.push_bind(workspace_id.0).push(" and i.kind = ").push_bind(kind).push(" and i.value in (");
                     let mut list = query.separated(", ");
@@ -262,6 +291,8 @@ macro_rules! impl_ingest_bulk {
                             Sender {
                                 identity_id: get!(&row, "identity_id" as id IdentityId),
                                 contact_id: get!(&row, "contact_id" as id ContactId),
+                                conversation_id: get!(&row, "conversation_id" as opt_id ConversationId)
+                                    .unwrap_or_default(),
                                 named: name.is_some(),
                             },
                         );
@@ -283,6 +314,7 @@ macro_rules! impl_ingest_bulk {
                             let sender = Sender {
                                 identity_id: switchboard_domain::IdentityId::new(),
                                 contact_id: switchboard_domain::ContactId::new(),
+                                conversation_id: switchboard_domain::ConversationId::new(),
                                 named: message.profile_name.is_some(),
                             };
                             senders.insert(key, sender);
@@ -331,32 +363,38 @@ macro_rules! impl_ingest_bulk {
                 // Per contact: workspace, latest activity, its channel, how many new messages.
                 let mut touches: std::collections::BTreeMap<
                     switchboard_domain::ContactId,
-                    (switchboard_domain::WorkspaceId, i64, switchboard_domain::ChannelId, i32),
+                    (switchboard_domain::WorkspaceId, i64, switchboard_domain::ChannelId, i32, switchboard_domain::ConversationId),
                 > = Default::default();
-                // Per contact and channel: workspace, latest inbound time.
+                // Per conversation and channel: latest inbound time.
                 let mut spans: std::collections::BTreeMap<
-                    (switchboard_domain::ContactId, switchboard_domain::ChannelId),
-                    (switchboard_domain::WorkspaceId, i64),
+                    (switchboard_domain::ConversationId, switchboard_domain::ChannelId),
+                    i64,
                 > = Default::default();
                 for (w, message) in fresh {
                     let write = &writes[*w];
-                    let contact = senders[&(write.workspace_id, message.from.kind, message.from.value.clone())].contact_id;
-                    let touch = touches.entry(contact).or_insert((write.workspace_id, write.received_at, write.channel_id, 0));
+                    let sender = senders[&(write.workspace_id, message.from.kind, message.from.value.clone())];
+                    let touch = touches.entry(sender.contact_id).or_insert((
+                        write.workspace_id,
+                        write.received_at,
+                        write.channel_id,
+                        0,
+                        sender.conversation_id,
+                    ));
                     if write.received_at >= touch.1 {
                         touch.1 = write.received_at;
                         touch.2 = write.channel_id;
                     }
                     touch.3 += 1;
-                    let span = spans.entry((contact, write.channel_id)).or_insert((write.workspace_id, write.received_at));
-                    span.1 = span.1.max(write.received_at);
+                    let span = spans.entry((sender.conversation_id, write.channel_id)).or_insert(write.received_at);
+                    *span = (*span).max(write.received_at);
                 }
                 let upsert = script.statement();
                 upsert.push(
                     "insert into conversations (conversation_id, workspace_id, contact_id, status, last_message_at, \
                      last_channel_id, unread_count, created_at, updated_at) ",
                 );
-                upsert.push_values(&touches, |mut row, (contact, (workspace, at, channel, unread))| {
-                    row.push_bind(switchboard_domain::ConversationId::new().0)
+                upsert.push_values(&touches, |mut row, (contact, (workspace, at, channel, unread, conversation))| {
+                    row.push_bind(conversation.0)
                         .push_bind(workspace.0)
                         .push_bind(contact.0)
                         .push_bind("open")
@@ -374,14 +412,8 @@ macro_rules! impl_ingest_bulk {
                 );
                 let channels = script.statement();
                 channels.push("insert into conversation_channels (conversation_id, channel_id, last_inbound_at) ");
-                channels.push_values(&spans, |mut row, ((contact, channel), (workspace, at))| {
-                    row.push("(select conversation_id from conversations where workspace_id = ")
-                        .push_bind_unseparated(workspace.0)
-                        .push_unseparated(" and contact_id = ")
-                        .push_bind_unseparated(contact.0)
-                        .push_unseparated(")")
-                        .push_bind(channel.0)
-                        .push_bind(*at);
+                channels.push_values(&spans, |mut row, ((conversation, channel), at)| {
+                    row.push_bind(conversation.0).push_bind(channel.0).push_bind(*at);
                 });
                 channels.push(
                     " on conflict (conversation_id, channel_id) do update set last_inbound_at = \
@@ -391,8 +423,7 @@ macro_rules! impl_ingest_bulk {
                 );
             }
 
-            /// Inserts the new messages (each finds its conversation by its contact); returns
-            /// their ids in the order of `fresh`.
+            /// Inserts the new messages; returns their ids in the order of `fresh`.
             fn bulk_messages(
                 script: &mut $crate::sql::ingest_bulk::Script<$db>,
                 writes: &[$crate::writes::InboundWrite],
@@ -411,15 +442,11 @@ macro_rules! impl_ingest_bulk {
                 insert.push_values(order, |mut row, i| {
                     let (w, message) = fresh[i];
                     let write = &writes[w];
-                    let contact = senders[&(write.workspace_id, message.from.kind, message.from.value.clone())].contact_id;
+                    let sender = senders[&(write.workspace_id, message.from.kind, message.from.value.clone())];
                     row.push_bind(ids[i].0)
                         .push_bind(write.workspace_id.0)
-                        .push("(select conversation_id from conversations where workspace_id = ")
-                        .push_bind_unseparated(write.workspace_id.0)
-                        .push_unseparated(" and contact_id = ")
-                        .push_bind_unseparated(contact.0)
-                        .push_unseparated(")")
-                        .push_bind(contact.0)
+                        .push_bind(sender.conversation_id.0)
+                        .push_bind(sender.contact_id.0)
                         .push_bind(write.channel_id.0)
                         .push_bind("inbound")
                         .push_bind("contact")

@@ -26,7 +26,8 @@ fn migrator() -> Migrator {
 impl SqliteStore {
     /// SQLite runs a string of several statements (with their parameters) in one call, so a
     /// batch's write script costs one round trip to the database thread.
-    pub(crate) const MULTI_STATEMENT: bool = true;
+    pub(crate) const SCRIPT_FORM: crate::sql::ingest_bulk::ScriptForm =
+        crate::sql::ingest_bulk::ScriptForm::MultiStatement;
 
     /// Jobs that are due, or whose lease ran out, are leased in one statement; the single writer
     /// connection makes it atomic.
@@ -51,12 +52,16 @@ impl SqliteStore {
             // Bulk statements differ by batch size; keep them all prepared.
             .statement_cache_capacity(2048);
         let writer = SqlitePoolOptions::new()
+            // A ping per checkout would cost a round trip to the database thread.
+            .test_before_acquire(false)
             .max_connections(1)
             .min_connections(1)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.clone())
             .await?;
         let reader = SqlitePoolOptions::new()
+            // A ping per checkout would cost a round trip to the database thread.
+            .test_before_acquire(false)
             .max_connections(4)
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options.read_only(true))
@@ -91,11 +96,10 @@ impl SqliteStore {
         script: crate::sql::ingest_bulk::Script<Sqlite>,
     ) -> StoreResult<()> {
         use sqlx::Executor;
-        for mut builder in script.finish("COMMIT") {
-            if let Err(error) = builder.build().execute(&mut *conn).await {
-                let _ = conn.execute("ROLLBACK").await;
-                return Err(error.into());
-            }
+        let Some(mut query) = script.finish() else { return Ok(()) };
+        if let Err(error) = query.build().execute(&mut *conn).await {
+            let _ = conn.execute("ROLLBACK").await;
+            return Err(error.into());
         }
         Ok(())
     }
