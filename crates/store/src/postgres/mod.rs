@@ -24,8 +24,8 @@ fn migrator() -> Migrator {
 impl PgStore {
     /// The extended protocol takes one statement at a time, so a write script is one statement
     /// of data-modifying common table expressions.
-    pub(crate) const SCRIPT_FORM: crate::sql::ingest_bulk::ScriptForm =
-        crate::sql::ingest_bulk::ScriptForm::CommonTableExpressions;
+    pub(crate) const SCRIPT_FORM: crate::sql::script::ScriptForm =
+        crate::sql::script::ScriptForm::CommonTableExpressions;
 
     pub(crate) const CLAIM_JOBS_SQL: &'static str = "update jobs set state = 'running', lease_owner = $1, \
         lease_until = $2, attempts = attempts + 1, updated_at = $3 \
@@ -70,7 +70,7 @@ impl PgStore {
     /// Runs a write script: one statement, atomic on its own.
     pub(crate) async fn run_script(
         conn: &mut sqlx::PgConnection,
-        script: crate::sql::ingest_bulk::Script<Postgres>,
+        script: crate::sql::script::Script<Postgres>,
     ) -> StoreResult<()> {
         if let Some(mut query) = script.finish() {
             query.build().execute(&mut *conn).await?;

@@ -7,6 +7,7 @@ macro_rules! impl_ingest_repo {
     ($store:ty, $db:ty) => {
         $crate::sql::ingest_item::impl_ingest_item!($store, $db);
         $crate::sql::ingest_bulk::impl_ingest_bulk!($store, $db);
+        $crate::sql::script::impl_ingest_script!($store, $db);
 
         #[async_trait::async_trait]
         impl $crate::repo::IngestRepo for $store {

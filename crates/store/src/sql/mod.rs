@@ -14,6 +14,7 @@ pub(crate) mod ingest_bulk;
 pub(crate) mod ingest_item;
 pub(crate) mod messages;
 pub(crate) mod queue;
+pub(crate) mod script;
 pub(crate) mod statuses;
 pub(crate) mod workspaces;
 

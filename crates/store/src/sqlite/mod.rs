@@ -26,8 +26,7 @@ fn migrator() -> Migrator {
 impl SqliteStore {
     /// SQLite runs a string of several statements (with their parameters) in one call, so a
     /// batch's write script costs one round trip to the database thread.
-    pub(crate) const SCRIPT_FORM: crate::sql::ingest_bulk::ScriptForm =
-        crate::sql::ingest_bulk::ScriptForm::MultiStatement;
+    pub(crate) const SCRIPT_FORM: crate::sql::script::ScriptForm = crate::sql::script::ScriptForm::MultiStatement;
 
     /// Jobs that are due, or whose lease ran out, are leased in one statement; the single writer
     /// connection makes it atomic.
@@ -93,7 +92,7 @@ impl SqliteStore {
     /// `COMMIT`. When a statement fails the transaction is rolled back before the error returns.
     pub(crate) async fn run_script(
         conn: &mut sqlx::SqliteConnection,
-        script: crate::sql::ingest_bulk::Script<Sqlite>,
+        script: crate::sql::script::Script<Sqlite>,
     ) -> StoreResult<()> {
         use sqlx::Executor;
         let Some(mut query) = script.finish() else { return Ok(()) };
