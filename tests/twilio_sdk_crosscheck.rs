@@ -8,6 +8,9 @@ use std::process::{Command, Stdio};
 
 use rand::RngExt;
 
+/// An auth token, a URL and the form parameters of one signed request.
+type Case = (String, String, Vec<(String, String)>);
+
 fn random_text(rng: &mut impl rand::Rng, max: usize) -> String {
     const CHARS: &[char] = &['a', 'Z', '0', '9', ' ', '+', '&', '=', '%', '/', '?', 'é', '€', '🙂', '\n', '"', '\''];
     let len = rng.random_range(0..=max);
@@ -25,7 +28,7 @@ fn adapter_emulator_and_twilios_python_library_compute_the_same_signatures() {
         return;
     }
     let mut rng = rand::rng();
-    let cases: Vec<(String, String, Vec<(String, String)>)> = (0..200)
+    let cases: Vec<Case> = (0..200)
         .map(|i| {
             let token = format!("{:032x}", rng.random::<u128>());
             let url = format!("https://hub.example.com/webhooks/twilio/{i}?q={}", rng.random::<u16>());
@@ -45,7 +48,7 @@ fn adapter_emulator_and_twilios_python_library_compute_the_same_signatures() {
         })
         .collect();
     // Twilio's library takes a dict, so give it one value per name, as Twilio's webhooks have.
-    let cases: Vec<_> = cases
+    let cases: Vec<Case> = cases
         .into_iter()
         .map(|(token, url, params)| {
             let mut unique: Vec<(String, String)> = Vec::new();
