@@ -102,7 +102,7 @@ async fn a_transient_provider_error_is_retried_until_the_message_goes_through() 
 }
 
 #[tokio::test]
-async fn a_permanent_provider_error_fails_the_message_with_twilios_reason_and_a_dead_job() {
+async fn a_permanent_provider_error_fails_the_message_with_twilios_reason_and_an_opt_out_is_remembered() {
     on_every_backend(|app| async move {
         app.emulator.fail_api(CUSTOMER, 400, 21610, 1);
         let queued: serde_json::Value = app.send_sms(CUSTOMER, "hello").await.json().await.unwrap();
@@ -112,6 +112,9 @@ async fn a_permanent_provider_error_fails_the_message_with_twilios_reason_and_a_
         let dead = app.get_json("/api/v1/jobs?state=dead").await;
         assert_eq!(dead["data"].as_array().unwrap().len(), 1);
         assert_eq!(dead["data"][0]["attempts"], 1, "a permanent error is not retried");
+        let again = app.send_sms(CUSTOMER, "hello again").await;
+        let detail = expect_problem(again, 409, "opted-out").await;
+        assert!(detail.contains(CUSTOMER), "Twilio's opt-out is remembered here: {detail}");
         app
     })
     .await;

@@ -72,6 +72,15 @@ pub trait ContactRepo: Send + Sync {
         identity: &Identity,
     ) -> StoreResult<Option<Contact>>;
     async fn is_opted_out(&self, identity_id: IdentityId, channel_kind: ChannelKind) -> StoreResult<bool>;
+    /// Records an identity's opt-out state for a channel kind (a provider told us, or staff did).
+    async fn set_opted_out(
+        &self,
+        identity_id: IdentityId,
+        channel_kind: ChannelKind,
+        opted_out: bool,
+        reason: &str,
+        now: UnixMillis,
+    ) -> StoreResult<()>;
 }
 
 #[async_trait]

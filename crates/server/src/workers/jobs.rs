@@ -55,7 +55,37 @@ async fn send(state: &AppState, job: &Job) -> anyhow::Result<()> {
     } else {
         attempt(state, job, &message).await?
     };
+    // The opt-out first: whoever sees the message failed also sees the recipient opted out.
+    if let SendResult::Failed { error_code: Some(code), .. } = &result
+        && code == OPTED_OUT_AT_PROVIDER
+    {
+        remember_provider_opt_out(state, &message).await?;
+    }
     state.store.record_send_result(job.job_id, message_id, &result, now_ms()).await?;
+    Ok(())
+}
+
+/// Twilio's "Attempt to send to unsubscribed recipient": the customer opted out at the carrier.
+const OPTED_OUT_AT_PROVIDER: &str = "21610";
+
+/// Records an opt-out the provider knew of and we did not, so the next send is refused here with
+/// a clear reason instead of failing at the provider.
+async fn remember_provider_opt_out(
+    state: &AppState,
+    message: &switchboard_store::model::Message,
+) -> anyhow::Result<()> {
+    let Some(channel) = state.channels.get(message.channel_id).await? else { return Ok(()) };
+    let kind = channel.record.kind;
+    let Ok(identity) = switchboard_domain::Identity::parse(kind.identity_kind(), &message.to_address) else {
+        return Ok(());
+    };
+    let Some(contact) = state.store.find_contact_by_identity(message.workspace_id, &identity).await? else {
+        return Ok(());
+    };
+    if let Some(found) = contact.identities.iter().find(|i| i.kind == identity.kind && i.value == identity.value) {
+        state.store.set_opted_out(found.identity_id, kind, true, "PROVIDER", now_ms()).await?;
+        tracing::info!(message_id = %message.message_id, "recorded an opt-out reported by the provider");
+    }
     Ok(())
 }
 

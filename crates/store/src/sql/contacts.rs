@@ -231,6 +231,29 @@ macro_rules! impl_contact_repo {
                 .await?;
                 Ok(opted.unwrap_or(false))
             }
+
+            async fn set_opted_out(
+                &self,
+                identity_id: switchboard_domain::IdentityId,
+                channel_kind: switchboard_domain::ChannelKind,
+                opted_out: bool,
+                reason: &str,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(
+                    "insert into opt_outs (identity_id, channel_kind, opted_out, keyword, updated_at) \
+                     values ($1, $2, $3, $4, $5) on conflict (identity_id, channel_kind) do update set \
+                     opted_out = excluded.opted_out, keyword = excluded.keyword, updated_at = excluded.updated_at",
+                )
+                .bind(identity_id.0)
+                .bind(channel_kind.as_str())
+                .bind(opted_out)
+                .bind(reason)
+                .bind(now)
+                .execute(self.write_pool())
+                .await?;
+                Ok(())
+            }
         }
     };
 }
