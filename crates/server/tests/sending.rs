@@ -83,6 +83,14 @@ async fn the_same_idempotency_key_sends_once_and_a_reused_key_with_another_body_
 
         app.wait_for_status(first["id"].as_str().unwrap(), "delivered").await;
         assert_eq!(app.emulator.sent_messages().len(), 1, "{}: sent exactly once", app.backend);
+
+        // A retry of the first request still gets its first answer after the customer opts out.
+        app.customer_sms(CUSTOMER, "STOP").await;
+        let formatted =
+            json!({ "channel_id": app.sms.channel_id, "to": "+1 (415) 555-0123", "body": "Your order shipped" });
+        let late = app.post("/api/v1/messages", &formatted).header("idempotency-key", "order-42").send().await.unwrap();
+        assert_eq!(late.status(), 200, "{}", app.backend);
+        assert_eq!(late.json::<serde_json::Value>().await.unwrap()["id"], first["id"]);
         app
     })
     .await;

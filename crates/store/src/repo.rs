@@ -116,6 +116,12 @@ pub trait MessageRepo: Send + Sync {
         limit: u32,
     ) -> StoreResult<Page<Message>>;
     async fn get_message(&self, workspace_id: WorkspaceId, message_id: MessageId) -> StoreResult<Option<Message>>;
+    /// The outbound message an `Idempotency-Key` already produced in this workspace.
+    async fn find_message_by_idempotency_key(
+        &self,
+        workspace_id: WorkspaceId,
+        key: &str,
+    ) -> StoreResult<Option<Message>>;
     /// The message a provider knows by this id on this channel (unique by constraint).
     async fn find_message_by_provider_id(
         &self,

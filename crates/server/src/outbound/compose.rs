@@ -16,6 +16,16 @@ use crate::state::AppState;
 /// whether it was created now (`false`: an earlier request with the same idempotency key).
 pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Message, bool), SendRefusal> {
     let now = now_ms();
+    let fingerprint = fingerprint(&request);
+    // A repeated request gets its first answer, even if policy would refuse it now.
+    if let Some(key) = &request.idempotency_key
+        && let Some(earlier) = state.store.find_message_by_idempotency_key(request.workspace_id, key).await?
+    {
+        if earlier.request_fingerprint.as_deref() != Some(fingerprint.as_str()) {
+            return Err(SendRefusal::IdempotencyMismatch(key.clone()));
+        }
+        return Ok((earlier, false));
+    }
     let channel = state
         .channels
         .get(request.channel_id)
@@ -45,7 +55,6 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
     }
 
     let length = (kind == ChannelKind::Sms).then(|| segments::measure(&request.body));
-    let fingerprint = fingerprint(&request, &identity.value);
     let write = OutboundWrite {
         workspace_id: request.workspace_id,
         contact_id: contact.contact_id,
@@ -162,8 +171,17 @@ fn identity_name(kind: IdentityKind) -> &'static str {
     }
 }
 
-/// A digest of what the request asks, to catch an idempotency key reused for something else.
-fn fingerprint(request: &SendRequest, to: &str) -> String {
+/// A digest of what the request asks, to catch an idempotency key reused for something else. An
+/// address counts in its normalised form, so `+1 (415) 555-0123` and `+14155550123` match.
+fn fingerprint(request: &SendRequest) -> String {
+    let to = match &request.recipient {
+        Recipient::Contact(contact_id) => format!("contact:{contact_id}"),
+        Recipient::Address(address) => [IdentityKind::Phone, IdentityKind::Email]
+            .into_iter()
+            .find_map(|kind| Identity::parse(kind, address).ok())
+            .map(|identity| identity.value)
+            .unwrap_or_else(|| address.trim().to_owned()),
+    };
     let canonical = serde_json::json!([request.channel_id, to, request.body, request.media_urls]);
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }

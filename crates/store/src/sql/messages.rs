@@ -163,6 +163,15 @@ macro_rules! impl_message_repo {
                 row.as_ref().map(Self::decode_message).transpose()
             }
 
+            async fn find_message_by_idempotency_key(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                key: &str,
+            ) -> $crate::StoreResult<Option<$crate::model::Message>> {
+                let mut conn = self.read_pool().acquire().await?;
+                Self::find_by_idempotency_key(&mut *conn, workspace_id, key).await
+            }
+
             async fn find_message_by_provider_id(
                 &self,
                 channel_id: switchboard_domain::ChannelId,
