@@ -123,6 +123,15 @@ impl From<SendRefusal> for Problem {
     }
 }
 
+impl From<crate::channels::ChannelError> for Problem {
+    fn from(error: crate::channels::ChannelError) -> Self {
+        match error {
+            crate::channels::ChannelError::Store(e) => e.into(),
+            crate::channels::ChannelError::Secret(e) => Problem::internal(e),
+        }
+    }
+}
+
 impl From<anyhow::Error> for Problem {
     fn from(error: anyhow::Error) -> Self {
         Problem::internal(format!("{error:#}"))

@@ -26,8 +26,8 @@ pub fn router() -> Router<AppState> {
         .route("/webhooks/{provider}/{channel_id}/status", post(receive))
 }
 
-fn count(provider: &str, outcome: &'static str) {
-    metrics::counter!(WEBHOOKS, "provider" => provider.to_owned(), "outcome" => outcome).increment(1);
+fn count(provider: Provider, outcome: &'static str) {
+    metrics::counter!(WEBHOOKS, "provider" => provider.as_str(), "outcome" => outcome).increment(1);
 }
 
 #[tracing::instrument(skip_all, fields(provider = %path.0.0, channel_id = %path.0.1))]
@@ -45,7 +45,7 @@ async fn receive(
     let channel = find_channel(&state, provider, &channel_raw).await?;
     let limit = state.config.max_body_bytes;
     let body = to_bytes(body, limit).await.map_err(|_| {
-        count(provider.as_str(), "too_large");
+        count(provider, "too_large");
         Problem::too_large(limit)
     })?;
     let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or(uri.path());
@@ -53,7 +53,7 @@ async fn receive(
     let adapter = state.adapters.get(provider);
 
     if let Err(error) = adapter.verify(&channel.context, &request) {
-        count(provider.as_str(), "rejected");
+        count(provider, "rejected");
         tracing::warn!(reason = %error, "webhook rejected");
         return Err(match error {
             VerifyError::Credentials(_) => Problem::forbidden("channel-misconfigured", error.to_string()),
@@ -61,7 +61,7 @@ async fn receive(
         });
     }
     let events = adapter.parse(&channel.context, &request).map_err(|error| {
-        count(provider.as_str(), "malformed");
+        count(provider, "malformed");
         tracing::warn!(reason = %error, "webhook malformed");
         Problem::bad_request("malformed-webhook", error.to_string())
     })?;
@@ -78,11 +78,11 @@ async fn receive(
         received_at: now_ms(),
     };
     let outcome = state.ingest.submit(write).await.map_err(|error| {
-        count(provider.as_str(), "error");
+        count(provider, "error");
         Problem::internal(error)
     })?;
     count(
-        provider.as_str(),
+        provider,
         if outcome.new_messages.is_empty() && !outcome.duplicates.is_empty() { "duplicate" } else { "stored" },
     );
     if outcome.new_messages.iter().any(|m| m.help_requested) {
@@ -104,10 +104,7 @@ async fn find_channel(state: &AppState, provider: Provider, raw: &str) -> Result
         .channels
         .get(channel_id)
         .await
-        .map_err(|e| match e {
-            crate::channels::ChannelError::Secret(e) => Problem::internal(e),
-            crate::channels::ChannelError::Store(e) => e.into(),
-        })?
+        .map_err(Problem::from)?
         .filter(|c| c.record.provider == provider)
         .ok_or_else(unknown)?;
     if !channel.record.enabled {

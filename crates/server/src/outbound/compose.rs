@@ -30,10 +30,7 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
         .channels
         .get(request.channel_id)
         .await
-        .map_err(|e| match e {
-            crate::channels::ChannelError::Store(e) => SendRefusal::Store(e),
-            crate::channels::ChannelError::Secret(_) => SendRefusal::Credentials,
-        })?
+        .map_err(SendRefusal::from)?
         .filter(|c| c.record.workspace_id == request.workspace_id)
         .ok_or_else(|| SendRefusal::ChannelNotFound(request.channel_id.to_string()))?;
     if !channel.record.enabled {
@@ -112,21 +109,23 @@ async fn resolve_recipient(
     now: i64,
 ) -> Result<(Contact, ContactIdentity), SendRefusal> {
     let identity_kind = kind.identity_kind();
-    let contact = match &request.recipient {
-        Recipient::Contact(contact_id) => state
-            .store
-            .get_contact(request.workspace_id, *contact_id)
-            .await?
-            .ok_or_else(|| SendRefusal::ContactNotFound(contact_id.to_string()))?,
+    // With an address, the message goes to exactly that identity; with a contact, to its first
+    // identity of the channel's kind.
+    let (contact, wanted) = match &request.recipient {
+        Recipient::Contact(contact_id) => {
+            let contact = state
+                .store
+                .get_contact(request.workspace_id, *contact_id)
+                .await?
+                .ok_or_else(|| SendRefusal::ContactNotFound(contact_id.to_string()))?;
+            (contact, None)
+        }
         Recipient::Address(address) => {
             let identity =
                 Identity::parse(identity_kind, address).map_err(|e| SendRefusal::InvalidAddress(e.to_string()))?;
-            find_or_create_contact(state, request, identity, now).await?
+            let value = identity.value.clone();
+            (find_or_create_contact(state, request, identity, now).await?, Some(value))
         }
-    };
-    let wanted = match &request.recipient {
-        Recipient::Address(address) => Identity::parse(identity_kind, address).ok().map(|i| i.value),
-        Recipient::Contact(_) => None,
     };
     let identity = contact
         .identities

@@ -48,3 +48,12 @@ pub enum SendRefusal {
     #[error(transparent)]
     Store(#[from] StoreError),
 }
+
+impl From<crate::channels::ChannelError> for SendRefusal {
+    fn from(error: crate::channels::ChannelError) -> Self {
+        match error {
+            crate::channels::ChannelError::Store(e) => Self::Store(e),
+            crate::channels::ChannelError::Secret(_) => Self::Credentials,
+        }
+    }
+}

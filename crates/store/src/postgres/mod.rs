@@ -77,15 +77,6 @@ impl PgStore {
         }
         Ok(())
     }
-
-    /// The pool, for LISTEN/NOTIFY.
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
-    }
 }
 
 crate::sql::impl_shared_repos!(PgStore, Postgres);

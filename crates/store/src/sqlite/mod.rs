@@ -102,12 +102,6 @@ impl SqliteStore {
         }
         Ok(())
     }
-
-    /// Closes both pools, waiting for queries in flight.
-    pub async fn close(&self) {
-        self.writer.close().await;
-        self.reader.close().await;
-    }
 }
 
 crate::sql::impl_shared_repos!(SqliteStore, Sqlite);
