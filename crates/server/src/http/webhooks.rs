@@ -88,7 +88,7 @@ async fn receive(
     if outcome.new_messages.iter().any(|m| m.help_requested) {
         state.dispatch_wakeup.notify_one();
     }
-    tracing::info!(outcome = outcome.summary(), "webhook stored");
+    tracing::debug!(outcome = outcome.summary(), "webhook stored");
     let reply = adapter.reply();
     Ok(([(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response())
 }

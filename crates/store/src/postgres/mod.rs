@@ -11,14 +11,20 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::error::StoreResult;
 
+mod statistics;
+
 /// The PostgreSQL store.
 pub struct PgStore {
     pool: PgPool,
+    statistics: std::sync::Arc<statistics::StatisticsKeeper>,
 }
 
 /// This backend's migrations, in order.
 fn migrator() -> Migrator {
-    crate::migrations::migrator(&[(1, "foundation", include_str!("migrations/0001_foundation.sql"))])
+    crate::migrations::migrator(&[
+        (1, "foundation", include_str!("migrations/0001_foundation.sql")),
+        (2, "hot path keys", include_str!("migrations/0002_hot_path_keys.sql")),
+    ])
 }
 
 impl PgStore {
@@ -45,7 +51,8 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(Self { pool })
+        let statistics = statistics::StatisticsKeeper::load(&pool).await?;
+        Ok(Self { pool, statistics })
     }
 
     /// Applies every migration not yet applied (under PostgreSQL's advisory lock, so two nodes
@@ -61,6 +68,11 @@ impl PgStore {
 
     pub(crate) fn write_pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Called with the number of messages each ingest batch stored.
+    pub(crate) fn messages_stored(&self, count: usize) {
+        self.statistics.stored(&self.pool, count);
     }
 
     pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Postgres>> {

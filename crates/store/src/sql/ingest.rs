@@ -18,7 +18,10 @@ macro_rules! impl_ingest_repo {
             ) -> $crate::StoreResult<Vec<$crate::StoreResult<$crate::writes::InboundOutcome>>> {
                 // The fast path: the whole batch in a few bulk statements, committed as a unit.
                 match self.ingest_bulk(writes).await {
-                    Ok(outcomes) => return Ok(outcomes.into_iter().map(Ok).collect()),
+                    Ok(outcomes) => {
+                        self.messages_stored(outcomes.iter().map(|o| o.new_messages.len()).sum());
+                        return Ok(outcomes.into_iter().map(Ok).collect());
+                    }
                     Err(error) => tracing::debug!(%error, "bulk ingest failed; storing the batch webhook by webhook"),
                 }
                 // The careful path: each webhook in its own transaction, retried when it raced
@@ -27,6 +30,7 @@ macro_rules! impl_ingest_repo {
                 for write in writes {
                     outcomes.push(self.ingest_alone(write).await);
                 }
+                self.messages_stored(outcomes.iter().flatten().map(|o| o.new_messages.len()).sum());
                 Ok(outcomes)
             }
 

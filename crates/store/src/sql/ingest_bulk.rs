@@ -35,9 +35,12 @@ pub(crate) type SenderKey = (switchboard_domain::WorkspaceId, switchboard_domain
 macro_rules! impl_ingest_bulk {
     ($store:ty, $db:ty) => {
         impl $store {
-            /// Stores a batch in bulk: reads first (on a reader), then status reports one by
-            /// one (each atomic and idempotent), then everything else in one write script that
-            /// commits as a unit. A script that fails is rolled back whole.
+            /// Stores a batch in bulk: reads first, then status reports one by one (each atomic
+            /// and idempotent), then everything else in one write script that commits as a unit.
+            /// A script that fails is rolled back whole. Everything runs on one writer
+            /// connection: on SQLite its page cache holds what the last batch wrote, where a
+            /// reader's would have to be refilled from the log, and no other write comes
+            /// between the reads and the script.
             async fn ingest_bulk(
                 &self,
                 writes: &[$crate::writes::InboundWrite],
@@ -54,8 +57,8 @@ macro_rules! impl_ingest_bulk {
                         })
                     })
                     .collect();
-                let mut reader = self.read_pool().acquire().await?;
-                let existing = Self::bulk_existing(&mut *reader, writes, &candidates).await?;
+                let mut writer = self.write_pool().acquire().await?;
+                let existing = Self::bulk_existing(&mut *writer, writes, &candidates).await?;
                 let mut seen = std::collections::HashSet::new();
                 let mut fresh = Vec::with_capacity(candidates.len());
                 for (w, message) in candidates {
@@ -72,11 +75,9 @@ macro_rules! impl_ingest_bulk {
                 let senders = if fresh.is_empty() {
                     Default::default()
                 } else {
-                    Self::bulk_senders(&mut *reader, &mut script, writes, &fresh).await?
+                    Self::bulk_senders(&mut *writer, &mut script, writes, &fresh).await?
                 };
-                drop(reader);
 
-                let mut writer = self.write_pool().acquire().await?;
                 for (w, write) in writes.iter().enumerate() {
                     for event in &write.events {
                         if let InboundEvent::Status(update) = event {

@@ -82,6 +82,10 @@ impl SqliteStore {
         &self.writer
     }
 
+    /// Called with the number of messages each ingest batch stored. SQLite's planner needs no
+    /// statistics to pick the lookup keys, so there is nothing to keep.
+    pub(crate) fn messages_stored(&self, _count: usize) {}
+
     /// `BEGIN IMMEDIATE` takes the write lock up front, so a transaction never fails half-way
     /// because another process (an admin command) wrote in between.
     pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
