@@ -63,6 +63,9 @@ pub enum Command {
     /// Create API keys for a workspace.
     #[command(subcommand, name = "api-key")]
     ApiKey(ApiKeyCommand),
+    /// Create and list the staff who sign in to the inbox.
+    #[command(subcommand)]
+    Staff(StaffCommand),
     /// Connect and list channels.
     #[command(subcommand)]
     Channel(ChannelCommand),
@@ -123,6 +126,36 @@ pub enum WorkspaceCommand {
     },
     /// List workspaces.
     List,
+}
+
+#[derive(Subcommand)]
+pub enum StaffCommand {
+    /// Create a staff account. The password is read from SWITCHBOARD_STAFF_PASSWORD, or else
+    /// from the first line of standard input; only its Argon2id hash is stored.
+    ///
+    /// Example: echo 'a long passphrase' | switchboard staff create --workspace Clinic --email ana@clinic.example --name Ana --role admin
+    Create {
+        /// Workspace name or id.
+        #[arg(long)]
+        workspace: String,
+        /// The email the staff member signs in with.
+        #[arg(long)]
+        email: String,
+        /// The name colleagues see.
+        #[arg(long)]
+        name: String,
+        /// admin (manages staff and channels) or agent (answers customers).
+        #[arg(long, default_value = "agent")]
+        role: String,
+    },
+    /// List a workspace's staff.
+    ///
+    /// Example: switchboard staff list --workspace Clinic
+    List {
+        /// Workspace name or id.
+        #[arg(long)]
+        workspace: String,
+    },
 }
 
 #[derive(Subcommand)]

@@ -6,7 +6,7 @@ use switchboard_server::admin::{self, TwilioChannelInput};
 use switchboard_server::config::Config;
 use switchboard_server::outbound::{Recipient, SendRequest, queue_send};
 
-use crate::cli::{ApiKeyCommand, ChannelAddCommand, ChannelCommand, Cli, SendArgs, TwilioKind, WorkspaceCommand};
+use crate::cli::{ApiKeyCommand, ChannelAddCommand, ChannelCommand, Cli, SendArgs, StaffCommand, TwilioKind, WorkspaceCommand};
 use crate::output::print;
 
 pub async fn migrate(cli: &Cli) -> anyhow::Result<()> {
@@ -55,6 +55,38 @@ pub async fn api_key(cli: &Cli, command: &ApiKeyCommand) -> anyhow::Result<()> {
         &serde_json::json!({ "api_key": secret, "id": key.api_key_id, "workspace_id": workspace.workspace_id, "name": key.name }),
         || format!("API key for {:?} (shown once, store it now):\n{secret}", workspace.name),
     );
+    Ok(())
+}
+
+pub async fn staff(cli: &Cli, command: &StaffCommand) -> anyhow::Result<()> {
+    let store = super::open_store(cli).await?;
+    match command {
+        StaffCommand::Create { workspace, email, name, role } => {
+            let workspace = admin::find_workspace(&store, workspace).await?;
+            let role: switchboard_domain::StaffRole = role.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
+            let password = match std::env::var("SWITCHBOARD_STAFF_PASSWORD") {
+                Ok(password) if !password.is_empty() => password,
+                _ => {
+                    let mut line = String::new();
+                    std::io::stdin().read_line(&mut line)?;
+                    line.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let staff = admin::create_staff(&store, &workspace, email, name, role, &password).await?;
+            print(cli.json, &staff, || format!("{} <{}> can now sign in as {}", staff.name, staff.email, staff.role));
+        }
+        StaffCommand::List { workspace } => {
+            let workspace = admin::find_workspace(&store, workspace).await?;
+            let staff = store.list_staff(workspace.workspace_id).await?;
+            print(cli.json, &staff, || {
+                staff
+                    .iter()
+                    .map(|s| format!("{}\t{}\t{}\t{}", s.email, s.name, s.role, if s.active { "active" } else { "inactive" }))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+        }
+    }
     Ok(())
 }
 

@@ -21,6 +21,9 @@ const WORKSPACE: &str = "Demo";
 const SMS_NUMBER: &str = "+14155550100";
 const WHATSAPP_NUMBER: &str = "+14155550101";
 const CUSTOMER: &str = "+14155550123";
+/// The demo's staff account. The demo serves loopback only; its password is no secret.
+const STAFF_EMAIL: &str = "demo@example.com";
+const STAFF_PASSWORD: &str = "switchboard-demo";
 
 pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     let emulator =
@@ -35,6 +38,10 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     };
     ensure_channel(&store, &secrets, &workspace, ChannelKind::Sms, SMS_NUMBER).await?;
     ensure_channel(&store, &secrets, &workspace, ChannelKind::Whatsapp, WHATSAPP_NUMBER).await?;
+    if store.find_staff_login(STAFF_EMAIL).await?.is_none() {
+        let role = switchboard_domain::StaffRole::Admin;
+        admin::create_staff(&store, &workspace, STAFF_EMAIL, "Demo Admin", role, STAFF_PASSWORD).await?;
+    }
 
     let mut config = Config::new(&cli.database_url);
     config.bind = args.bind;
@@ -109,6 +116,7 @@ async fn print_welcome(
         r#"
 Switchboard demo is running.
   Server:           {url}
+  Inbox:            {url}/inbox  (sign in as {STAFF_EMAIL} / {STAFF_PASSWORD})
   Twilio emulator:  {emu}
   Workspace:        {name}
   API key:          {api_key}
@@ -118,7 +126,7 @@ Switchboard demo is running.
 1. Text the business from a customer's phone (the emulator signs and delivers the webhook):
    switchboard emulator inbound --emulator-url {emu} --from {CUSTOMER} --to {SMS_NUMBER} "Hi! Can I move my appointment?"
 
-2. See it through the API:
+2. See it arrive in the inbox ({url}/inbox) without a reload, and answer from there. Or use the API:
    curl -s -H "Authorization: Bearer {api_key}" {url}/api/v1/conversations
 
 3. Reply, and watch it go queued -> sent -> delivered:

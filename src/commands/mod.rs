@@ -36,6 +36,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Migrate => admin::migrate(&cli).await,
         Command::Workspace(ref command) => admin::workspace(&cli, command).await,
         Command::ApiKey(ref command) => admin::api_key(&cli, command).await,
+        Command::Staff(ref command) => admin::staff(&cli, command).await,
         Command::Channel(ref command) => admin::channel(&cli, command).await,
         Command::Send(ref args) => admin::send(&cli, args).await,
         Command::Emulator(ref command) => emulator::run(&cli, command).await,

@@ -62,4 +62,6 @@ typed_id! {
     WebhookEventId,
     /// A unit of background work in the queue.
     JobId,
+    /// A person who works in the inbox.
+    StaffId,
 }

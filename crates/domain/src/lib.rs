@@ -13,6 +13,7 @@ pub mod message;
 pub mod names;
 pub mod phone;
 pub mod segments;
+pub mod staff;
 
 pub use channel::{ChannelKind, Provider};
 pub use conversation::ConversationStatus;
@@ -21,3 +22,4 @@ pub use identity::{Identity, IdentityKind};
 pub use ids::*;
 pub use message::{Attachment, Direction, MessageStatus, SenderKind};
 pub use phone::PhoneE164;
+pub use staff::StaffRole;

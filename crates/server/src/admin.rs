@@ -55,6 +55,28 @@ pub async fn create_api_key(
     Ok((key, generated.secret))
 }
 
+/// Creates a staff account that signs in to the inbox with `password`.
+pub async fn create_staff(
+    store: &Arc<dyn Store>,
+    workspace: &Workspace,
+    email: &str,
+    name: &str,
+    role: switchboard_domain::StaffRole,
+    password: &str,
+) -> anyhow::Result<switchboard_store::model::StaffMember> {
+    let email = switchboard_domain::EmailAddress::parse(email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let password = password.to_owned();
+    let password_hash = tokio::task::spawn_blocking(move || crate::passwords::hash_password(&password)).await??;
+    let staff = switchboard_store::writes::NewStaff {
+        workspace_id: workspace.workspace_id,
+        email: email.as_str().to_owned(),
+        name: name.to_owned(),
+        role,
+        password_hash,
+    };
+    Ok(store.create_staff(staff, now_ms()).await?)
+}
+
 /// What it takes to connect a Twilio number.
 pub struct TwilioChannelInput {
     pub kind: ChannelKind,

@@ -56,6 +56,8 @@ impl Application {
             dispatch_wakeup: Arc::new(Notify::new()),
             config: Arc::new(config),
             public_url,
+            live: crate::live::LiveUpdates::default(),
+            sign_in_throttle: Default::default(),
         };
         crate::telemetry::prometheus();
         Ok(Self { listener, state, committers })
@@ -84,7 +86,9 @@ impl Application {
         });
         let router = crate::http::router(state.clone());
         tracing::info!(address = %listener.local_addr()?, public_url = %state.public_url, database = state.store.backend(), "serving");
-        let served = axum::serve(listener, router).with_graceful_shutdown(shutdown).await;
+        let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await;
         tracing::info!("no longer accepting requests; stopping workers");
         let _ = stop_workers.send(true);
         if let Some(dispatcher) = dispatcher {

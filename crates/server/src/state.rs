@@ -24,4 +24,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// The public URL, resolved against the bound address.
     pub public_url: Arc<str>,
+    /// Committed changes, for the inbox's live updates.
+    pub live: crate::live::LiveUpdates,
+    /// Failed sign-ins, to slow down password guessing.
+    pub sign_in_throttle: Arc<crate::http::inbox::throttle::SignInThrottle>,
 }

@@ -156,3 +156,38 @@ pub struct Page<T> {
     pub items: Vec<T>,
     pub next_cursor: Option<String>,
 }
+
+/// A person who signs in to the inbox.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StaffMember {
+    pub staff_id: switchboard_domain::StaffId,
+    pub workspace_id: WorkspaceId,
+    /// Lowercase; unique across the installation, so an email names one account.
+    pub email: String,
+    pub name: String,
+    pub role: switchboard_domain::StaffRole,
+    pub active: bool,
+    pub created_at: UnixMillis,
+}
+
+/// A signed-in browser session and the staff member it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StaffSession {
+    pub staff: StaffMember,
+    /// The token every form of this session carries.
+    pub csrf_token: String,
+    pub expires_at: UnixMillis,
+}
+
+/// One row of the inbox list: a conversation with what the list shows of it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InboxEntry {
+    pub conversation: Conversation,
+    pub contact_name: Option<String>,
+    /// The contact's first identity (a phone number, an email address), for unnamed contacts.
+    pub contact_address: Option<String>,
+    pub last_body: Option<String>,
+    pub last_direction: Option<Direction>,
+    /// The kinds of the channels the conversation spans.
+    pub channel_kinds: Vec<ChannelKind>,
+}

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use switchboard_domain::{
     ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus, Identity, IdentityId, JobId, MessageId,
-    WorkspaceId,
+    StaffId, WorkspaceId,
 };
 
 use crate::error::StoreResult;
@@ -189,13 +189,60 @@ pub trait HealthRepo: Send + Sync {
     fn backend(&self) -> &'static str;
 }
 
+#[async_trait]
+pub trait StaffRepo: Send + Sync {
+    /// Fails with `Conflict` when the email already has an account.
+    async fn create_staff(&self, staff: NewStaff, now: UnixMillis) -> StoreResult<StaffMember>;
+    /// The account for an email (any case) and its password hash, for signing in.
+    async fn find_staff_login(&self, email: &str) -> StoreResult<Option<(StaffMember, String)>>;
+    async fn list_staff(&self, workspace_id: WorkspaceId) -> StoreResult<Vec<StaffMember>>;
+    async fn create_session(
+        &self,
+        token_hash: &[u8],
+        staff_id: StaffId,
+        csrf_token: &str,
+        now: UnixMillis,
+        expires_at: UnixMillis,
+    ) -> StoreResult<()>;
+    /// The live session of an active staff member, by the hash of its token.
+    async fn find_session(&self, token_hash: &[u8], now: UnixMillis) -> StoreResult<Option<StaffSession>>;
+    async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait InboxRepo: Send + Sync {
+    /// Conversations newest activity first, with what the inbox list shows of each.
+    async fn list_inbox(&self, workspace_id: WorkspaceId, query: &InboxQuery, limit: u32)
+    -> StoreResult<Vec<InboxEntry>>;
+    /// Clears the unread count of a conversation a staff member opened.
+    async fn mark_read(&self, workspace_id: WorkspaceId, conversation_id: ConversationId) -> StoreResult<()>;
+}
+
 /// The whole store.
 pub trait Store:
-    WorkspaceRepo + ChannelRepo + ContactRepo + ConversationRepo + MessageRepo + IngestRepo + QueueRepo + HealthRepo
+    WorkspaceRepo
+    + ChannelRepo
+    + ContactRepo
+    + ConversationRepo
+    + MessageRepo
+    + IngestRepo
+    + QueueRepo
+    + StaffRepo
+    + InboxRepo
+    + HealthRepo
 {
 }
 
 impl<T> Store for T where
-    T: WorkspaceRepo + ChannelRepo + ContactRepo + ConversationRepo + MessageRepo + IngestRepo + QueueRepo + HealthRepo
+    T: WorkspaceRepo
+        + ChannelRepo
+        + ContactRepo
+        + ConversationRepo
+        + MessageRepo
+        + IngestRepo
+        + QueueRepo
+        + StaffRepo
+        + InboxRepo
+        + HealthRepo
 {
 }

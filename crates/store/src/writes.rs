@@ -131,3 +131,22 @@ pub enum SendResult {
         error_reason: String,
     },
 }
+
+/// A staff account to create.
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    pub workspace_id: switchboard_domain::WorkspaceId,
+    pub email: String,
+    pub name: String,
+    pub role: switchboard_domain::StaffRole,
+    /// An Argon2id hash in PHC string form.
+    pub password_hash: String,
+}
+
+/// Which conversations the inbox lists.
+#[derive(Debug, Clone, Default)]
+pub struct InboxQuery {
+    pub status: Option<switchboard_domain::ConversationStatus>,
+    /// Words to look for in the contact's name, identities and messages.
+    pub search: Option<String>,
+}

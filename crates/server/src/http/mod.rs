@@ -1,10 +1,12 @@
-//! The HTTP layer: provider webhooks, the REST API under `/api/v1`, and the operations endpoints.
+//! The HTTP layer: provider webhooks, the REST API under `/api/v1`, the inbox pages and the
+//! operations endpoints.
 //! Each feature module has its own `router()`; this module puts them together with the body size
 //! limit, request tracing and error logging.
 
 pub mod api;
 pub mod auth;
 pub mod extract;
+pub mod inbox;
 pub mod ops;
 pub mod problem;
 pub mod views;
@@ -24,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .merge(webhooks::router())
         .merge(api::router())
         .merge(ops::router())
+        .merge(inbox::router())
         .layer(middleware::from_fn(log_server_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -66,6 +66,7 @@ async fn receive(
         Problem::bad_request("malformed-webhook", error.to_string())
     })?;
 
+    let write_workspace = channel.record.workspace_id;
     let write = InboundWrite {
         workspace_id: channel.record.workspace_id,
         channel_id: channel.record.channel_id,
@@ -87,6 +88,16 @@ async fn receive(
     );
     if outcome.new_messages.iter().any(|m| m.help_requested) {
         state.dispatch_wakeup.notify_one();
+    }
+    let changed = if !outcome.new_messages.is_empty() {
+        Some(crate::live::ChangeKind::Message)
+    } else if outcome.statuses_applied > 0 {
+        Some(crate::live::ChangeKind::Status)
+    } else {
+        None
+    };
+    if let Some(kind) = changed {
+        state.live.publish(crate::live::Change { workspace_id: write_workspace, conversation_id: None, kind });
     }
     tracing::debug!(outcome = outcome.summary(), "webhook stored");
     let reply = adapter.reply();

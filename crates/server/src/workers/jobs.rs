@@ -62,6 +62,11 @@ async fn send(state: &AppState, job: &Job) -> anyhow::Result<()> {
         remember_provider_opt_out(state, &message).await?;
     }
     state.store.record_send_result(job.job_id, message_id, &result, now_ms()).await?;
+    state.live.publish(crate::live::Change {
+        workspace_id: message.workspace_id,
+        conversation_id: Some(message.conversation_id),
+        kind: crate::live::ChangeKind::Status,
+    });
     Ok(())
 }
 

@@ -9,12 +9,14 @@ pub(crate) mod contacts;
 pub(crate) mod conversations;
 pub(crate) mod cursor;
 pub(crate) mod decode;
+pub(crate) mod inbox;
 pub(crate) mod ingest;
 pub(crate) mod ingest_bulk;
 pub(crate) mod ingest_item;
 pub(crate) mod messages;
 pub(crate) mod queue;
 pub(crate) mod script;
+pub(crate) mod staff;
 pub(crate) mod statuses;
 pub(crate) mod workspaces;
 
@@ -29,6 +31,8 @@ macro_rules! impl_shared_repos {
         $crate::sql::messages::impl_message_repo!($store, $db);
         $crate::sql::ingest::impl_ingest_repo!($store, $db);
         $crate::sql::queue::impl_queue_repo!($store, $db);
+        $crate::sql::staff::impl_staff_repo!($store, $db);
+        $crate::sql::inbox::impl_inbox_repo!($store, $db);
     };
 }
 pub(crate) use impl_shared_repos;

@@ -20,7 +20,10 @@ pub struct SqliteStore {
 
 /// This backend's migrations, in order.
 fn migrator() -> Migrator {
-    crate::migrations::migrator(&[(1, "foundation", include_str!("migrations/0001_foundation.sql"))])
+    crate::migrations::migrator(&[
+        (1, "foundation", include_str!("migrations/0001_foundation.sql")),
+        (2, "staff", include_str!("migrations/0002_staff.sql")),
+    ])
 }
 
 impl SqliteStore {

@@ -1,0 +1,36 @@
+//! The inbox's live updates: a server-sent event stream of the signed-in staff member's
+//! workspace changes, as ids. A page that falls too far behind is told to reload; a page that
+//! reconnects re-reads what it shows (the browser reconnects by itself).
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::get;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::BroadcastStream;
+use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+
+use super::session::SignedIn;
+use crate::state::AppState;
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/inbox/events", get(events))
+}
+
+async fn events(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
+    let workspace_id = signed_in.session.staff.workspace_id;
+    let changes = BroadcastStream::new(state.live.subscribe()).filter_map(move |received| match received {
+        Ok(change) if change.workspace_id == workspace_id => {
+            Some(Ok(Event::default().event("change").json_data(change).unwrap_or_default()))
+        }
+        Ok(_) => None,
+        Err(BroadcastStreamRecvError::Lagged(_)) => Some(Ok(Event::default().event("reload").data("behind"))),
+    });
+    Sse::new(changes).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+}

@@ -1,0 +1,120 @@
+//! The inbox list: conversations newest activity first, each with its contact, the channels it
+//! spans and its last message, filtered by status and searched by name, identity or words.
+
+/// A search term as a `like` pattern: lowercase, its wildcards escaped, matching anywhere.
+pub(crate) fn like_pattern(term: &str) -> String {
+    let mut pattern = String::with_capacity(term.len() + 2);
+    pattern.push('%');
+    for c in term.trim().to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+macro_rules! impl_inbox_repo {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::repo::InboxRepo for $store {
+            #[tracing::instrument(skip_all, fields(workspace_id = %workspace_id))]
+            async fn list_inbox(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                query: &$crate::writes::InboxQuery,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::model::InboxEntry>> {
+                use $crate::sql::decode::get;
+                let pattern = query.search.as_deref().filter(|s| !s.trim().is_empty()).map($crate::sql::inbox::like_pattern);
+                let rows = sqlx::query(
+                    "select c.*, k.display_name, \
+                       (select i.value from contact_identities i where i.contact_id = c.contact_id \
+                        order by i.created_at, i.identity_id limit 1) as contact_address, \
+                       (select m.body from messages m where m.conversation_id = c.conversation_id \
+                        order by m.message_id desc limit 1) as last_body, \
+                       (select m.direction from messages m where m.conversation_id = c.conversation_id \
+                        order by m.message_id desc limit 1) as last_direction \
+                     from conversations c join contacts k on k.contact_id = c.contact_id \
+                     where c.workspace_id = $1 and ($2 is null or c.status = $2) \
+                     and ($3 is null \
+                          or lower(coalesce(k.display_name, '')) like $3 escape '\\' \
+                          or exists (select 1 from contact_identities i where i.contact_id = c.contact_id \
+                                     and lower(i.value) like $3 escape '\\') \
+                          or exists (select 1 from messages m where m.conversation_id = c.conversation_id \
+                                     and lower(m.body) like $3 escape '\\')) \
+                     order by coalesce(c.last_message_at, c.created_at) desc, c.conversation_id desc limit $4",
+                )
+                .bind(workspace_id.0)
+                .bind(query.status.map(|s| s.as_str()))
+                .bind(pattern)
+                .bind(i64::from(limit))
+                .fetch_all(self.read_pool())
+                .await?;
+                let mut entries = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let direction: Option<String> = get!(row, "last_direction");
+                    entries.push($crate::model::InboxEntry {
+                        conversation: Self::decode_conversation(row)?,
+                        contact_name: get!(row, "display_name"),
+                        contact_address: get!(row, "contact_address"),
+                        last_body: get!(row, "last_body"),
+                        last_direction: direction.map(|d| $crate::sql::decode::parse("last_direction", d)).transpose()?,
+                        channel_kinds: Vec::new(),
+                    });
+                }
+                if entries.is_empty() {
+                    return Ok(entries);
+                }
+                let mut kinds = sqlx::QueryBuilder::<$db>::new(
+                    "select cc.conversation_id, ch.kind from conversation_channels cc \
+                     join channels ch on ch.channel_id = cc.channel_id where cc.conversation_id in (",
+                );
+                let mut list = kinds.separated(", ");
+                for entry in &entries {
+                    list.push_bind(entry.conversation.conversation_id.0);
+                }
+                kinds.push(") order by ch.kind");
+                for row in kinds.build().fetch_all(self.read_pool()).await? {
+                    let conversation_id = get!(&row, "conversation_id" as id ConversationId);
+                    let kind: switchboard_domain::ChannelKind = get!(&row, "kind" as switchboard_domain::ChannelKind);
+                    if let Some(entry) = entries.iter_mut().find(|e| e.conversation.conversation_id == conversation_id) {
+                        if !entry.channel_kinds.contains(&kind) {
+                            entry.channel_kinds.push(kind);
+                        }
+                    }
+                }
+                Ok(entries)
+            }
+
+            async fn mark_read(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                conversation_id: switchboard_domain::ConversationId,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(
+                    "update conversations set unread_count = 0 where workspace_id = $1 and conversation_id = $2 \
+                     and unread_count <> 0",
+                )
+                .bind(workspace_id.0)
+                .bind(conversation_id.0)
+                .execute(self.write_pool())
+                .await?;
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use impl_inbox_repo;
+
+#[cfg(test)]
+mod tests {
+    use super::like_pattern;
+
+    #[test]
+    fn a_search_term_matches_itself_anywhere_and_its_wildcards_literally() {
+        assert_eq!(like_pattern(" Ana "), "%ana%");
+        assert_eq!(like_pattern("50%_off\\"), "%50\\%\\_off\\\\%");
+    }
+}
