@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod browser;
+pub mod chrome;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -42,6 +42,8 @@ pub fn router() -> Router<AppState> {
 struct ListParams {
     q: Option<String>,
     status: Option<String>,
+    /// The conversation open beside the list, to highlight it.
+    current: Option<ConversationId>,
 }
 
 impl ListParams {
@@ -64,6 +66,16 @@ impl ListParams {
         let query = query.finish();
         if query.is_empty() { query } else { format!("?{query}") }
     }
+
+    /// The query string that re-reads the list as this page shows it.
+    fn fragment_query_string(&self) -> String {
+        let filter = self.query_string();
+        match self.current {
+            Some(current) if filter.is_empty() => format!("?current={current}"),
+            Some(current) => format!("{filter}&current={current}"),
+            None => filter,
+        }
+    }
 }
 
 /// What the list part of a page needs.
@@ -74,6 +86,8 @@ async fn list_context(state: &AppState, signed_in: &SignedIn, params: &ListParam
         entries => entries,
         query => minijinja::context! { search => query.search, status => query.status.map(|s| s.as_str()) },
         list_query => params.query_string(),
+        fragment_query => params.fragment_query_string(),
+        current => params.current,
         statuses => ConversationStatus::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
         staff => &signed_in.session.staff,
         csrf => &signed_in.session.csrf_token,
@@ -191,8 +205,9 @@ async fn conversation(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(conversation_id): Path<ConversationId>,
-    Query(params): Query<ListParams>,
+    Query(mut params): Query<ListParams>,
 ) -> Response {
+    params.current = Some(conversation_id);
     let result = async {
         let opened = Opened::load(&state, &signed_in, conversation_id).await?;
         if opened.conversation.unread_count > 0 {
@@ -339,6 +354,9 @@ async fn segments(State(state): State<AppState>, signed_in: SignedIn, Query(para
         None => None,
     };
     let characters = params.body.chars().count();
+    if characters == 0 {
+        return String::new().into_response();
+    }
     let text = match kind {
         Some(ChannelKind::Sms) => {
             let length = switchboard_domain::segments::measure(&params.body);
