@@ -6,7 +6,9 @@ use switchboard_server::admin::{self, TwilioChannelInput};
 use switchboard_server::config::Config;
 use switchboard_server::outbound::{Recipient, SendRequest, queue_send};
 
-use crate::cli::{ApiKeyCommand, ChannelAddCommand, ChannelCommand, Cli, SendArgs, StaffCommand, TwilioKind, WorkspaceCommand};
+use crate::cli::{
+    ApiKeyCommand, ChannelAddCommand, ChannelCommand, Cli, SendArgs, StaffCommand, TwilioKind, WorkspaceCommand,
+};
 use crate::output::print;
 
 pub async fn migrate(cli: &Cli) -> anyhow::Result<()> {
@@ -81,7 +83,9 @@ pub async fn staff(cli: &Cli, command: &StaffCommand) -> anyhow::Result<()> {
             print(cli.json, &staff, || {
                 staff
                     .iter()
-                    .map(|s| format!("{}\t{}\t{}\t{}", s.email, s.name, s.role, if s.active { "active" } else { "inactive" }))
+                    .map(|s| {
+                        format!("{}\t{}\t{}\t{}", s.email, s.name, s.role, if s.active { "active" } else { "inactive" })
+                    })
                     .collect::<Vec<_>>()
                     .join("\n")
             });

@@ -50,13 +50,13 @@ impl Application {
         let state = AppState {
             channels: ChannelDirectory::new(store.clone(), secrets.clone(), public_url.clone()),
             adapters: AdapterRegistry::new(config.providers.clone()),
-            store,
+            store: store.clone(),
             secrets,
             ingest,
             dispatch_wakeup: Arc::new(Notify::new()),
             config: Arc::new(config),
             public_url,
-            live: crate::live::LiveUpdates::default(),
+            live: crate::live::LiveUpdates::new(store.clone()),
             sign_in_throttle: Default::default(),
         };
         crate::telemetry::prometheus();
@@ -84,6 +84,7 @@ impl Application {
                 handle.run_upkeep();
             }
         });
+        let relay = tokio::spawn(state.live.clone().relay_other_nodes());
         let router = crate::http::router(state.clone());
         tracing::info!(address = %listener.local_addr()?, public_url = %state.public_url, database = state.store.backend(), "serving");
         let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
@@ -95,6 +96,7 @@ impl Application {
             let _ = dispatcher.await;
         }
         upkeep.abort();
+        relay.abort();
         drop(state);
         committers.join().await;
         tracing::info!("stopped");

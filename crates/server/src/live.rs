@@ -1,17 +1,22 @@
 //! Live updates for open inbox pages. After a commit that changes what staff see (a message
 //! received, a reply queued, a delivery status), the change is published here as ids only;
 //! each open page's event stream passes on its own workspace's changes and the page re-reads
-//! what changed. Within one process this is a broadcast channel.
+//! what changed. Within one process this is a broadcast channel; when several nodes share a
+//! PostgreSQL database, each change is also announced to the others (`NOTIFY`), and what they
+//! announce is broadcast here.
 
-use serde::Serialize;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
 use switchboard_domain::{ConversationId, WorkspaceId};
+use switchboard_store::{ChangeNotice, Store};
 use tokio::sync::broadcast;
 
 /// How many changes a slow subscriber may fall behind before it is told to reload.
 const BACKLOG: usize = 1024;
 
 /// What changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeKind {
     /// A message arrived or was queued.
@@ -23,35 +28,100 @@ pub enum ChangeKind {
 }
 
 /// One change, as ids.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Change {
-    #[serde(skip)]
     pub workspace_id: WorkspaceId,
     /// `None` when the change cannot be tied to one conversation; pages then re-read all.
     pub conversation_id: Option<ConversationId>,
     pub kind: ChangeKind,
 }
 
+/// What subscribers receive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LiveEvent {
+    Changed(Change),
+    /// Changes may have been missed (another node's announcements were lost): re-read everything.
+    Resync,
+}
+
+/// A change as announced to other nodes, with the announcing node so it can skip its own.
+#[derive(Serialize, Deserialize)]
+struct Announcement {
+    node: String,
+    #[serde(flatten)]
+    change: Change,
+}
+
 /// The publishing side, shared by everything that commits changes.
 #[derive(Clone)]
 pub struct LiveUpdates {
-    sender: broadcast::Sender<Change>,
-}
-
-impl Default for LiveUpdates {
-    fn default() -> Self {
-        Self { sender: broadcast::channel(BACKLOG).0 }
-    }
+    sender: broadcast::Sender<LiveEvent>,
+    store: Arc<dyn Store>,
+    node: Arc<str>,
+    /// Becomes true once other nodes' announcements are being heard (at once without any).
+    relaying: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl LiveUpdates {
-    /// Publishes a committed change; nobody listening is fine.
+    pub fn new(store: Arc<dyn Store>) -> Self {
+        Self {
+            sender: broadcast::channel(BACKLOG).0,
+            store,
+            node: uuid::Uuid::now_v7().simple().to_string().into(),
+            relaying: Arc::new(tokio::sync::watch::channel(false).0),
+        }
+    }
+
+    /// Waits until this node hears other nodes' changes (immediately where there are none).
+    pub async fn relaying(&self) {
+        let _ = self.relaying.subscribe().wait_for(|relaying| *relaying).await;
+    }
+
+    /// Publishes a committed change here and announces it to other nodes.
     pub fn publish(&self, change: Change) {
-        let _ = self.sender.send(change);
+        let _ = self.sender.send(LiveEvent::Changed(change));
+        let Ok(payload) = serde_json::to_string(&Announcement { node: self.node.to_string(), change }) else { return };
+        let store = self.store.clone();
+        tokio::spawn(async move {
+            if let Err(error) = store.announce_change(&payload).await {
+                tracing::warn!(%error, "announcing a change to other nodes failed");
+            }
+        });
     }
 
     /// A new subscription, starting now.
-    pub fn subscribe(&self) -> broadcast::Receiver<Change> {
+    pub fn subscribe(&self) -> broadcast::Receiver<LiveEvent> {
         self.sender.subscribe()
+    }
+
+    /// Passes other nodes' announcements on to this node's subscribers, until the store stops
+    /// listening. Returns at once where there are no other nodes.
+    pub async fn relay_other_nodes(self) {
+        let mut notices = match self.store.listen_for_changes().await {
+            Ok(Some(notices)) => notices,
+            Ok(None) => {
+                self.relaying.send_replace(true);
+                return;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for other nodes' changes; pages update only from this node");
+                return;
+            }
+        };
+        self.relaying.send_replace(true);
+        while let Some(notice) = notices.recv().await {
+            let event = match notice {
+                ChangeNotice::Announced(payload) => match serde_json::from_str::<Announcement>(&payload) {
+                    Ok(announced) if *announced.node == *self.node => continue,
+                    Ok(announced) => LiveEvent::Changed(announced.change),
+                    Err(error) => {
+                        tracing::warn!(%error, "ignoring an announcement that is not a change");
+                        continue;
+                    }
+                },
+                ChangeNotice::Gap => LiveEvent::Resync,
+            };
+            let _ = self.sender.send(event);
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! Staff passwords: Argon2id hashes in PHC string form (the algorithm, its parameters and the
 //! salt travel with the hash, so parameters can be raised later without breaking old hashes).
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngExt;
 
 /// The shortest password accepted for a staff account.

@@ -212,10 +212,32 @@ pub trait StaffRepo: Send + Sync {
 #[async_trait]
 pub trait InboxRepo: Send + Sync {
     /// Conversations newest activity first, with what the inbox list shows of each.
-    async fn list_inbox(&self, workspace_id: WorkspaceId, query: &InboxQuery, limit: u32)
-    -> StoreResult<Vec<InboxEntry>>;
+    async fn list_inbox(
+        &self,
+        workspace_id: WorkspaceId,
+        query: &InboxQuery,
+        limit: u32,
+    ) -> StoreResult<Vec<InboxEntry>>;
     /// Clears the unread count of a conversation a staff member opened.
     async fn mark_read(&self, workspace_id: WorkspaceId, conversation_id: ConversationId) -> StoreResult<()>;
+}
+
+/// What a listener hears from other nodes sharing the database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChangeNotice {
+    /// A change another node (or this one) announced, as it was announced.
+    Announced(String),
+    /// The listening connection was lost and re-established: announcements in between are gone.
+    Gap,
+}
+
+#[async_trait]
+pub trait ChangeFeedRepo: Send + Sync {
+    /// Announces a committed change to every node listening (PostgreSQL `NOTIFY`). A no-op on
+    /// SQLite, where one process is the only node.
+    async fn announce_change(&self, payload: &str) -> StoreResult<()>;
+    /// Starts listening to every node's announcements; `None` where there are no other nodes.
+    async fn listen_for_changes(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<ChangeNotice>>>;
 }
 
 /// The whole store.
@@ -229,6 +251,7 @@ pub trait Store:
     + QueueRepo
     + StaffRepo
     + InboxRepo
+    + ChangeFeedRepo
     + HealthRepo
 {
 }
@@ -243,6 +266,7 @@ impl<T> Store for T where
         + QueueRepo
         + StaffRepo
         + InboxRepo
+        + ChangeFeedRepo
         + HealthRepo
 {
 }

@@ -107,6 +107,11 @@ impl TestApp {
         }
     }
 
+    /// The database this app runs on, for a second node.
+    pub fn database_url(&self) -> &str {
+        &self.db.as_ref().expect("the database is kept until stop").url
+    }
+
     /// Stops the server gracefully and removes the database.
     pub async fn stop(mut self) {
         if let Some(stop) = self.stop.take() {

@@ -11,6 +11,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 
 use crate::error::StoreResult;
 
+mod change_feed;
 mod statistics;
 
 /// The PostgreSQL store.

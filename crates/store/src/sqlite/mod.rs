@@ -113,6 +113,18 @@ impl SqliteStore {
 
 crate::sql::impl_shared_repos!(SqliteStore, Sqlite);
 
+/// One process is the only node: its in-process broadcast is the whole feed.
+#[async_trait]
+impl crate::repo::ChangeFeedRepo for SqliteStore {
+    async fn announce_change(&self, _payload: &str) -> StoreResult<()> {
+        Ok(())
+    }
+
+    async fn listen_for_changes(&self) -> StoreResult<Option<tokio::sync::mpsc::Receiver<crate::repo::ChangeNotice>>> {
+        Ok(None)
+    }
+}
+
 #[async_trait]
 impl crate::repo::HealthRepo for SqliteStore {
     async fn check_ready(&self) -> StoreResult<()> {

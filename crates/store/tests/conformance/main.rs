@@ -7,3 +7,4 @@ mod isolation;
 mod outbound;
 mod queue;
 mod records;
+mod staff;

@@ -79,7 +79,11 @@ impl ListParams {
 }
 
 /// What the list part of a page needs.
-async fn list_context(state: &AppState, signed_in: &SignedIn, params: &ListParams) -> Result<minijinja::Value, Problem> {
+async fn list_context(
+    state: &AppState,
+    signed_in: &SignedIn,
+    params: &ListParams,
+) -> Result<minijinja::Value, Problem> {
     let query = params.query();
     let entries = state.store.list_inbox(signed_in.session.staff.workspace_id, &query, LIST_LIMIT).await?;
     Ok(minijinja::context! {
@@ -224,7 +228,11 @@ async fn conversation(
     result.unwrap_or_else(IntoResponse::into_response)
 }
 
-async fn list_fragment(State(state): State<AppState>, signed_in: SignedIn, Query(params): Query<ListParams>) -> Response {
+async fn list_fragment(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<ListParams>,
+) -> Response {
     match list_context(&state, &signed_in, &params).await {
         Ok(context) => super::render("list.html", context),
         Err(problem) => problem.into_response(),
@@ -258,14 +266,19 @@ async fn reply(
     Path(conversation_id): Path<ConversationId>,
     Form(form): Form<ReplyForm>,
 ) -> Response {
-    if let Err(refused) = signed_in.check_csrf(&form.csrf) {
+    if let Some(refused) = signed_in.refuse_forged(&form.csrf) {
         return refused;
     }
     let result = async {
         let opened = Opened::load(&state, &signed_in, conversation_id).await?;
         let Some(channel_id) = form.channel_id.or_else(|| opened.default_reply_channel()) else {
             let error = "This contact has no channel to answer on yet.".to_owned();
-            let reply = ReplyState { status: StatusCode::UNPROCESSABLE_ENTITY, body: form.body, channel_id: None, error: Some(error) };
+            let reply = ReplyState {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                body: form.body,
+                channel_id: None,
+                error: Some(error),
+            };
             return page(&state, &signed_in, &ListParams::default(), Some(&opened), reply).await;
         };
         let request = SendRequest {
@@ -315,7 +328,7 @@ async fn set_status(
     Path(conversation_id): Path<ConversationId>,
     Form(form): Form<StatusForm>,
 ) -> Response {
-    if let Err(refused) = signed_in.check_csrf(&form.csrf) {
+    if let Some(refused) = signed_in.refuse_forged(&form.csrf) {
         return refused;
     }
     let Ok(status) = form.status.parse::<ConversationStatus>() else {
@@ -332,7 +345,9 @@ async fn set_status(
             });
             Redirect::to(&format!("/inbox/conversations/{conversation_id}")).into_response()
         }
-        Ok(None) => Problem::not_found(format!("there is no conversation {conversation_id} in your workspace")).into_response(),
+        Ok(None) => {
+            Problem::not_found(format!("there is no conversation {conversation_id} in your workspace")).into_response()
+        }
         Err(error) => Problem::from(error).into_response(),
     }
 }
@@ -345,7 +360,11 @@ struct SegmentsParams {
 }
 
 /// The length of a reply as the chosen channel counts it: SMS segments and encoding for SMS.
-async fn segments(State(state): State<AppState>, signed_in: SignedIn, Query(params): Query<SegmentsParams>) -> Response {
+async fn segments(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<SegmentsParams>,
+) -> Response {
     let kind = match params.channel_id {
         Some(channel_id) => match state.store.get_channel(channel_id).await {
             Ok(Some(channel)) if channel.workspace_id == signed_in.session.staff.workspace_id => Some(channel.kind),

@@ -14,6 +14,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 
 use super::session::SignedIn;
+use crate::live::LiveEvent;
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
@@ -26,10 +27,13 @@ async fn events(
 ) -> Sse<impl tokio_stream::Stream<Item = Result<Event, Infallible>>> {
     let workspace_id = signed_in.session.staff.workspace_id;
     let changes = BroadcastStream::new(state.live.subscribe()).filter_map(move |received| match received {
-        Ok(change) if change.workspace_id == workspace_id => {
-            Some(Ok(Event::default().event("change").json_data(change).unwrap_or_default()))
-        }
-        Ok(_) => None,
+        Ok(LiveEvent::Changed(change)) if change.workspace_id == workspace_id => Some(Ok(Event::default()
+            .event("change")
+            .json_data(serde_json::json!({ "conversation_id": change.conversation_id, "kind": change.kind }))
+            .unwrap_or_default())),
+        Ok(LiveEvent::Changed(_)) => None,
+        // Changes may be missing: the page re-reads everything it shows.
+        Ok(LiveEvent::Resync) => Some(Ok(Event::default().event("change").data("{}"))),
         Err(BroadcastStreamRecvError::Lagged(_)) => Some(Ok(Event::default().event("reload").data("behind"))),
     });
     Sse::new(changes).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))

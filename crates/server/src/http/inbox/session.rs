@@ -60,17 +60,15 @@ pub struct SignedIn {
 }
 
 impl SignedIn {
-    /// Refuses a form whose CSRF token is not this session's.
-    pub fn check_csrf(&self, submitted: &str) -> Result<(), Response> {
-        if csrf_matches(&self.session.csrf_token, submitted) {
-            Ok(())
-        } else {
-            Err((
+    /// The refusal of a form whose CSRF token is not this session's; `None` when it is.
+    pub fn refuse_forged(&self, submitted: &str) -> Option<Response> {
+        (!csrf_matches(&self.session.csrf_token, submitted)).then(|| {
+            (
                 axum::http::StatusCode::FORBIDDEN,
                 "This form has expired or did not come from Switchboard. Go back, reload the page and try again.",
             )
-                .into_response())
-        }
+                .into_response()
+        })
     }
 }
 

@@ -5,11 +5,11 @@
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
+use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use axum::http::request::Parts;
 use serde::Deserialize;
 
 use super::session::{self, SESSION_COOKIE, SESSION_MS, SignedIn};
@@ -85,7 +85,8 @@ async fn sign_in(
     };
     let password = form.password;
     let hash = account.as_ref().map(|(_, hash)| hash.clone()).unwrap_or_else(|| passwords::decoy_hash().to_owned());
-    let matches = tokio::task::spawn_blocking(move || passwords::verify_password(&password, &hash)).await.unwrap_or(false);
+    let matches =
+        tokio::task::spawn_blocking(move || passwords::verify_password(&password, &hash)).await.unwrap_or(false);
     let staff = match account {
         Some((staff, _)) if matches && staff.active => staff,
         _ => {
@@ -124,7 +125,7 @@ struct CsrfForm {
 }
 
 async fn sign_out(State(state): State<AppState>, signed_in: SignedIn, Form(form): Form<CsrfForm>) -> Response {
-    if let Err(refused) = signed_in.check_csrf(&form.csrf) {
+    if let Some(refused) = signed_in.refuse_forged(&form.csrf) {
         return refused;
     }
     if let Err(error) = state.store.delete_session(&signed_in.token_hash).await {

@@ -1,0 +1,73 @@
+//! Staff accounts, sessions and the inbox list.
+
+use switchboard_domain::StaffRole;
+use switchboard_store::StoreError;
+use switchboard_store::testing::on_every_backend;
+use switchboard_store::writes::{InboxQuery, NewStaff};
+
+use crate::fixtures::*;
+
+fn new_staff(fixture: &Fixture, email: &str) -> NewStaff {
+    NewStaff {
+        workspace_id: fixture.workspace.workspace_id,
+        email: email.to_owned(),
+        name: "Ana".to_owned(),
+        role: StaffRole::Admin,
+        password_hash: "$argon2id$stand-in".to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn an_email_names_one_account_whatever_its_case_and_a_session_ends_when_it_expires() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let staff = store.create_staff(new_staff(&a, "Ana@Clinic.example"), NOW).await.unwrap();
+        assert_eq!(staff.email, "ana@clinic.example");
+        let again = store.create_staff(new_staff(&a, "ana@clinic.EXAMPLE"), NOW).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{backend}");
+        let (found, hash) = store.find_staff_login("ANA@clinic.example").await.unwrap().unwrap();
+        assert_eq!((found.staff_id, hash.as_str()), (staff.staff_id, "$argon2id$stand-in"));
+
+        store.create_session(b"token-hash", staff.staff_id, "csrf", NOW, NOW + 1000).await.unwrap();
+        let session = store.find_session(b"token-hash", NOW + 999).await.unwrap().unwrap();
+        assert_eq!((session.staff.staff_id, session.csrf_token.as_str()), (staff.staff_id, "csrf"));
+        assert!(store.find_session(b"token-hash", NOW + 1000).await.unwrap().is_none(), "expired, {backend}");
+        assert!(store.find_session(b"other-hash", NOW).await.unwrap().is_none());
+        store.delete_session(b"token-hash").await.unwrap();
+        assert!(store.find_session(b"token-hash", NOW).await.unwrap().is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_inbox_lists_newest_first_and_finds_by_words_number_and_only_in_its_workspace() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let b = workspace_with_sms_channel(&store, "B").await;
+        store.ingest_batch(&[inbound_sms(&a, "SM1", "+14155550123", "Is 50% off_today?", NOW)]).await.unwrap();
+        store.ingest_batch(&[inbound_sms(&a, "SM2", "+14155550199", "Booking for Rex", NOW + 10)]).await.unwrap();
+        store.ingest_batch(&[inbound_sms(&b, "SM3", "+14155550123", "Rex again", NOW + 20)]).await.unwrap();
+
+        let all = store.list_inbox(a.workspace.workspace_id, &InboxQuery::default(), 10).await.unwrap();
+        let previews: Vec<_> = all.iter().map(|e| e.last_body.as_deref().unwrap()).collect();
+        assert_eq!(previews, ["Booking for Rex", "Is 50% off_today?"], "{backend}");
+        assert_eq!(all[0].contact_address.as_deref(), Some("+14155550199"));
+        assert_eq!(all[0].channel_kinds, [switchboard_domain::ChannelKind::Sms]);
+        assert_eq!(all[0].conversation.unread_count, 1);
+
+        let search = |term: &str| InboxQuery { search: Some(term.to_owned()), ..Default::default() };
+        let rex = store.list_inbox(a.workspace.workspace_id, &search("REX"), 10).await.unwrap();
+        assert_eq!(rex.len(), 1, "words match in any case and only in this workspace, {backend}");
+        let number = store.list_inbox(a.workspace.workspace_id, &search("550123"), 10).await.unwrap();
+        assert_eq!(number[0].last_body.as_deref(), Some("Is 50% off_today?"));
+        let literal = store.list_inbox(a.workspace.workspace_id, &search("0% off_"), 10).await.unwrap();
+        assert_eq!(literal.len(), 1, "wildcards in a search are literal, {backend}");
+        let no_wildcard = store.list_inbox(a.workspace.workspace_id, &search("5_%"), 10).await.unwrap();
+        assert!(no_wildcard.is_empty(), "{backend}");
+
+        store.mark_read(a.workspace.workspace_id, all[0].conversation.conversation_id).await.unwrap();
+        let after = store.list_inbox(a.workspace.workspace_id, &InboxQuery::default(), 10).await.unwrap();
+        assert_eq!(after[0].conversation.unread_count, 0);
+    })
+    .await;
+}
