@@ -1,5 +1,6 @@
 // The inbox's little JavaScript: live updates over server-sent events (re-reading the parts
-// of the page that changed), local times, and the SMS segment count under the reply box.
+// of the page that changed), local times, the SMS segment count under the reply box, and the
+// WhatsApp 24-hour window warning for the channel picked.
 // Everything works without it; it only saves reloads.
 (function () {
   "use strict";
@@ -51,9 +52,16 @@
         .then(function (r) { return r.ok ? r.text() : ""; })
         .then(function (text) { output.textContent = text; });
     }
+    var warning = form.querySelector("[data-window-warning]");
+    function windowWarning() {
+      if (!warning || !channel) { return; }
+      var option = channel.options[channel.selectedIndex];
+      warning.hidden = !(option && option.hasAttribute("data-window-closed"));
+    }
     body.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(measure, 150); });
-    if (channel) { channel.addEventListener("change", measure); }
+    if (channel) { channel.addEventListener("change", function () { measure(); windowWarning(); }); }
     measure();
+    windowWarning();
   }
 
   document.addEventListener("DOMContentLoaded", function () {

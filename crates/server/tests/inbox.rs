@@ -216,3 +216,30 @@ async fn signing_out_ends_the_session() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_reply_box_warns_before_a_whatsapp_reply_outside_the_window_and_shows_opt_outs() {
+    on_every_backend(|app| async move {
+        let mut browser = signed_in(&app).await;
+        app.customer_sms(CUSTOMER, "STOP").await;
+        let conversation = only_conversation(&app).await;
+        let page = browser.get(&format!("/inbox/conversations/{conversation}")).await.text().await.unwrap();
+        let whatsapp_option = format!("<option value=\"{}\"", app.whatsapp.channel_id);
+        let option = &page[page.find(&whatsapp_option).expect("WhatsApp is offered for a phone number")..];
+        let option = &option[..option.find('>').unwrap()];
+        assert!(option.contains("data-window-closed"), "{}: {option}", app.backend);
+        assert!(page.contains("data-window-warning hidden"), "SMS is picked, so the warning waits");
+        assert!(page.contains("opted out of sms"), "the contact panel shows the opt-out");
+
+        app.customer_whatsapp(CUSTOMER, "Hi on WhatsApp", None).await;
+        let page = browser.get(&format!("/inbox/conversations/{conversation}")).await.text().await.unwrap();
+        assert!(!page.contains("data-window-closed"), "the customer just wrote on WhatsApp");
+        let selected = &page[page.find(&whatsapp_option).unwrap()..];
+        assert!(
+            selected[..selected.find('>').unwrap()].contains("selected"),
+            "replies go where the customer wrote last"
+        );
+        app
+    })
+    .await;
+}

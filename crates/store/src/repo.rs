@@ -218,6 +218,13 @@ pub trait InboxRepo: Send + Sync {
         query: &InboxQuery,
         limit: u32,
     ) -> StoreResult<Vec<InboxEntry>>;
+    /// The latest `limit` messages of a conversation, oldest first, as its timeline shows them.
+    async fn latest_messages(
+        &self,
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+        limit: u32,
+    ) -> StoreResult<Vec<Message>>;
     /// Clears the unread count of a conversation a staff member opened.
     async fn mark_read(&self, workspace_id: WorkspaceId, conversation_id: ConversationId) -> StoreResult<()>;
 }

@@ -6,7 +6,7 @@ mod compose;
 mod policy;
 
 pub use compose::queue_send;
-pub use policy::SendRefusal;
+pub use policy::{SendRefusal, WHATSAPP_WINDOW_MS};
 
 use switchboard_domain::{ChannelId, ContactId, SenderKind, WorkspaceId};
 

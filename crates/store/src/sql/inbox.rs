@@ -88,6 +88,27 @@ macro_rules! impl_inbox_repo {
                 Ok(entries)
             }
 
+            async fn latest_messages(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                conversation_id: switchboard_domain::ConversationId,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::model::Message>> {
+                let rows = sqlx::query(
+                    "select * from messages where workspace_id = $1 and conversation_id = $2 \
+                     order by message_id desc limit $3",
+                )
+                .bind(workspace_id.0)
+                .bind(conversation_id.0)
+                .bind(i64::from(limit))
+                .fetch_all(self.read_pool())
+                .await?;
+                let mut messages: Vec<$crate::model::Message> =
+                    rows.iter().map(Self::decode_message).collect::<Result<_, _>>()?;
+                messages.reverse();
+                Ok(messages)
+            }
+
             async fn mark_read(
                 &self,
                 workspace_id: switchboard_domain::WorkspaceId,

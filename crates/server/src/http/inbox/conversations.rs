@@ -24,7 +24,7 @@ use crate::state::AppState;
 
 /// Conversations the list shows at most.
 const LIST_LIMIT: u32 = 100;
-/// Messages of one conversation the timeline shows at most.
+/// The latest messages of a conversation the timeline shows.
 const TIMELINE_LIMIT: u32 = 500;
 
 pub fn router() -> Router<AppState> {
@@ -104,6 +104,9 @@ struct Opened {
     contact: Contact,
     messages: Vec<Message>,
     channels: Vec<Channel>,
+    /// WhatsApp channels on which the customer has not written for 24 hours: only an approved
+    /// template may be sent there.
+    whatsapp_window_closed: Vec<ChannelId>,
 }
 
 impl Opened {
@@ -112,9 +115,16 @@ impl Opened {
         let not_found = || Problem::not_found(format!("there is no conversation {conversation_id} in your workspace"));
         let conversation = state.store.get_conversation(workspace_id, conversation_id).await?.ok_or_else(not_found)?;
         let contact = state.store.get_contact(workspace_id, conversation.contact_id).await?.ok_or_else(not_found)?;
-        let messages = state.store.list_messages(workspace_id, conversation_id, None, TIMELINE_LIMIT).await?.items;
+        let messages = state.store.latest_messages(workspace_id, conversation_id, TIMELINE_LIMIT).await?;
         let channels = state.store.list_channels(workspace_id).await?;
-        Ok(Self { conversation, contact, messages, channels })
+        let mut whatsapp_window_closed = Vec::new();
+        for channel in channels.iter().filter(|c| c.kind == ChannelKind::Whatsapp) {
+            let last = state.store.last_inbound_at(workspace_id, contact.contact_id, channel.channel_id).await?;
+            if last.is_none_or(|at| now_ms() - at > crate::outbound::WHATSAPP_WINDOW_MS) {
+                whatsapp_window_closed.push(channel.channel_id);
+            }
+        }
+        Ok(Self { conversation, contact, messages, channels, whatsapp_window_closed })
     }
 
     fn label(&self) -> String {
@@ -173,6 +183,7 @@ async fn page(
                 ..opened.context(signed_in),
                 ..minijinja::context! {
                     reply_channels => opened.reply_channels(),
+                    window_closed => &opened.whatsapp_window_closed,
                     reply_channel => channel,
                     reply_body => reply.body,
                     reply_error => reply.error,
