@@ -64,4 +64,6 @@ typed_id! {
     JobId,
     /// A person who works in the inbox.
     StaffId,
+    /// A private note staff left on a conversation.
+    NoteId,
 }

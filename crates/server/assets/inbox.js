@@ -69,7 +69,7 @@
     var timeline = document.getElementById("timeline");
     if (timeline) { timeline.scrollTop = timeline.scrollHeight; }
     document.querySelectorAll("form.reply").forEach(segments);
-    document.querySelectorAll(".search select").forEach(function (select) {
+    document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
       select.addEventListener("change", function () { select.form.submit(); });
     });
     if (document.body.dataset.live) { listen(document.body.dataset.live); }

@@ -243,3 +243,58 @@ async fn the_reply_box_warns_before_a_whatsapp_reply_outside_the_window_and_show
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_private_note_shows_in_the_timeline_and_is_never_sent() {
+    on_every_backend(|app| async move {
+        let mut browser = signed_in(&app).await;
+        app.customer_sms(CUSTOMER, "My dog ate chocolate").await;
+        let conversation = only_conversation(&app).await;
+        let page = browser.get(&format!("/inbox/conversations/{conversation}")).await.text().await.unwrap();
+        let csrf = hidden_field(&page, "csrf").unwrap();
+        let path = format!("/inbox/conversations/{conversation}/notes");
+        assert_eq!(browser.post(&path, &[("csrf", "forged"), ("body", "x")]).await.status(), 403);
+        assert_eq!(browser.post(&path, &[("csrf", &csrf), ("body", "  ")]).await.status(), 422);
+        let answer = browser.post(&path, &[("csrf", &csrf), ("body", "Call the <vet> back, urgent")]).await;
+        assert_eq!(answer.status(), 303, "{}", app.backend);
+        let page = browser.get(&format!("/inbox/conversations/{conversation}")).await.text().await.unwrap();
+        assert!(page.contains("Private note") && page.contains("Call the &lt;vet&gt; back, urgent"), "{page}");
+        assert!(page.contains("Ana"), "the note names its author");
+        assert!(app.emulator.sent_messages().is_empty(), "a note never reaches the customer");
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_conversation_assigned_to_me_shows_under_mine_and_only_colleagues_can_be_assigned() {
+    on_every_backend(|app| async move {
+        let mut browser = signed_in(&app).await;
+        app.customer_sms(CUSTOMER, "Who can help me?").await;
+        let conversation = only_conversation(&app).await;
+        let me = app.store.find_staff_login(EMAIL).await.unwrap().unwrap().0.staff_id.to_string();
+        let page = browser.get(&format!("/inbox/conversations/{conversation}")).await.text().await.unwrap();
+        let csrf = hidden_field(&page, "csrf").unwrap();
+        let path = format!("/inbox/conversations/{conversation}/assign");
+
+        let mine = browser.get("/inbox?assignee=me").await.text().await.unwrap();
+        assert!(!mine.contains(&conversation), "nothing is mine yet");
+        assert_eq!(browser.post(&path, &[("csrf", &csrf), ("staff_id", &me)]).await.status(), 303);
+        let mine = browser.get("/inbox?assignee=me").await.text().await.unwrap();
+        assert!(mine.contains(&conversation), "{}", app.backend);
+
+        let other = admin::create_workspace(&app.store, "Other clinic", None).await.unwrap();
+        staff(&app, &other, "bo@other.example").await;
+        let outsider = app.store.find_staff_login("bo@other.example").await.unwrap().unwrap().0.staff_id.to_string();
+        assert_eq!(browser.post(&path, &[("csrf", &csrf), ("staff_id", &outsider)]).await.status(), 404);
+        let conversation_id = conversation.parse().unwrap();
+        let stored = app.store.get_conversation(app.workspace.workspace_id, conversation_id).await.unwrap().unwrap();
+        assert_eq!(stored.assignee_staff_id.map(|s| s.to_string()), Some(me), "a refused assignment changes nothing");
+
+        assert_eq!(browser.post(&path, &[("csrf", &csrf), ("staff_id", "")]).await.status(), 303);
+        let mine = browser.get("/inbox?assignee=me").await.text().await.unwrap();
+        assert!(!mine.contains(&conversation), "unassigned again");
+        app
+    })
+    .await;
+}

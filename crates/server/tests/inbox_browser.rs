@@ -49,7 +49,7 @@ async fn a_staff_member_answers_a_customer_live_in_the_browser() {
         .await
         .expect("the segment count shows as the staff member types");
     assert!(counter.text().await.unwrap().contains("gsm7"));
-    browser.find(By::Css("form.reply button[type=submit]")).await.unwrap().click().await.unwrap();
+    browser.find(By::Css("form.reply button.send")).await.unwrap().click().await.unwrap();
 
     let sent = app.emulator.wait_for_sent(1, Duration::from_secs(10)).await;
     assert_eq!(sent[0].body, "Yes, he is waiting for you at the front desk.");

@@ -74,6 +74,8 @@ pub struct Conversation {
     pub last_message_at: Option<UnixMillis>,
     pub last_channel_id: Option<ChannelId>,
     pub unread_count: i32,
+    /// The staff member looking after the conversation, if any.
+    pub assignee_staff_id: Option<switchboard_domain::StaffId>,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
 }
@@ -190,4 +192,16 @@ pub struct InboxEntry {
     pub last_direction: Option<Direction>,
     /// The kinds of the channels the conversation spans.
     pub channel_kinds: Vec<ChannelKind>,
+}
+
+/// A private note staff left on a conversation; never sent to the customer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Note {
+    pub note_id: switchboard_domain::NoteId,
+    pub conversation_id: ConversationId,
+    /// Who wrote it; `None` once their account is gone.
+    pub staff_id: Option<switchboard_domain::StaffId>,
+    pub author: Option<String>,
+    pub body: String,
+    pub created_at: UnixMillis,
 }

@@ -229,6 +229,31 @@ pub trait InboxRepo: Send + Sync {
     async fn mark_read(&self, workspace_id: WorkspaceId, conversation_id: ConversationId) -> StoreResult<()>;
 }
 
+/// Staff working together on conversations: who looks after each, and private notes.
+#[async_trait]
+pub trait TeamworkRepo: Send + Sync {
+    /// Assigns a conversation to a staff member of its workspace, or to nobody. `None` when the
+    /// conversation or the staff member is not in the workspace.
+    async fn assign_conversation(
+        &self,
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+        assignee: Option<StaffId>,
+        now: UnixMillis,
+    ) -> StoreResult<Option<Conversation>>;
+    /// Leaves a private note on a conversation; `None` when it is not in the workspace.
+    async fn add_note(
+        &self,
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+        staff_id: StaffId,
+        body: &str,
+        now: UnixMillis,
+    ) -> StoreResult<Option<Note>>;
+    /// A conversation's notes, oldest first.
+    async fn list_notes(&self, workspace_id: WorkspaceId, conversation_id: ConversationId) -> StoreResult<Vec<Note>>;
+}
+
 /// What a listener hears from other nodes sharing the database.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChangeNotice {
@@ -258,6 +283,7 @@ pub trait Store:
     + QueueRepo
     + StaffRepo
     + InboxRepo
+    + TeamworkRepo
     + ChangeFeedRepo
     + HealthRepo
 {
@@ -273,6 +299,7 @@ impl<T> Store for T where
         + QueueRepo
         + StaffRepo
         + InboxRepo
+        + TeamworkRepo
         + ChangeFeedRepo
         + HealthRepo
 {

@@ -147,6 +147,8 @@ pub struct NewStaff {
 #[derive(Debug, Clone, Default)]
 pub struct InboxQuery {
     pub status: Option<switchboard_domain::ConversationStatus>,
+    /// Only the conversations assigned to this staff member.
+    pub assignee: Option<switchboard_domain::StaffId>,
     /// Words to look for in the contact's name, identities and messages.
     pub search: Option<String>,
 }

@@ -26,6 +26,7 @@ fn migrator() -> Migrator {
         (1, "foundation", include_str!("migrations/0001_foundation.sql")),
         (2, "hot path keys", include_str!("migrations/0002_hot_path_keys.sql")),
         (3, "staff", include_str!("migrations/0003_staff.sql")),
+        (4, "assignment and notes", include_str!("migrations/0004_assignment_and_notes.sql")),
     ])
 }
 

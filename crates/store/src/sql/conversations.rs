@@ -15,6 +15,7 @@ macro_rules! impl_conversation_repo {
                     last_message_at: get!(row, "last_message_at"),
                     last_channel_id: get!(row, "last_channel_id" as opt_id ChannelId),
                     unread_count: get!(row, "unread_count"),
+                    assignee_staff_id: get!(row, "assignee_staff_id" as opt_id StaffId),
                     created_at: get!(row, "created_at"),
                     updated_at: get!(row, "updated_at"),
                 })

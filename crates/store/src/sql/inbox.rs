@@ -38,6 +38,7 @@ macro_rules! impl_inbox_repo {
                         order by m.message_id desc limit 1) as last_direction \
                      from conversations c join contacts k on k.contact_id = c.contact_id \
                      where c.workspace_id = $1 and ($2 is null or c.status = $2) \
+                     and ($5 is null or c.assignee_staff_id = $5) \
                      and ($3 is null \
                           or lower(coalesce(k.display_name, '')) like $3 escape '\\' \
                           or exists (select 1 from contact_identities i where i.contact_id = c.contact_id \
@@ -50,6 +51,7 @@ macro_rules! impl_inbox_repo {
                 .bind(query.status.map(|s| s.as_str()))
                 .bind(pattern)
                 .bind(i64::from(limit))
+                .bind(query.assignee.map(|s| s.0))
                 .fetch_all(self.read_pool())
                 .await?;
                 let mut entries = Vec::with_capacity(rows.len());

@@ -18,6 +18,7 @@ pub(crate) mod queue;
 pub(crate) mod script;
 pub(crate) mod staff;
 pub(crate) mod statuses;
+pub(crate) mod teamwork;
 pub(crate) mod workspaces;
 
 /// Stamps out every shared repository for one backend. The backend type must provide
@@ -33,6 +34,7 @@ macro_rules! impl_shared_repos {
         $crate::sql::queue::impl_queue_repo!($store, $db);
         $crate::sql::staff::impl_staff_repo!($store, $db);
         $crate::sql::inbox::impl_inbox_repo!($store, $db);
+        $crate::sql::teamwork::impl_teamwork_repo!($store, $db);
     };
 }
 pub(crate) use impl_shared_repos;

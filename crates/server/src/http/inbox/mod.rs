@@ -2,6 +2,7 @@
 //! binary (auto-escaped, so text from customers is never markup), a little JavaScript for live
 //! updates by server-sent events, and assets under versioned names that browsers keep for a year.
 
+mod actions;
 mod assets;
 mod conversations;
 mod events;
@@ -28,6 +29,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(sign_in::router())
         .merge(conversations::router())
+        .merge(actions::router())
         .merge(events::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

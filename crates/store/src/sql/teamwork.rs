@@ -1,0 +1,92 @@
+//! Staff working together: who looks after a conversation, and the private notes they leave on
+//! it. Both are scoped to the workspace: a staff member of another workspace cannot be assigned,
+//! and a note cannot be left on another workspace's conversation.
+
+macro_rules! impl_teamwork_repo {
+    ($store:ty, $db:ty) => {
+        #[async_trait::async_trait]
+        impl $crate::repo::TeamworkRepo for $store {
+            #[tracing::instrument(skip_all, fields(conversation_id = %conversation_id))]
+            async fn assign_conversation(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                conversation_id: switchboard_domain::ConversationId,
+                assignee: Option<switchboard_domain::StaffId>,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<Option<$crate::model::Conversation>> {
+                let row = sqlx::query(
+                    "update conversations set assignee_staff_id = $3, updated_at = $4 \
+                     where workspace_id = $1 and conversation_id = $2 \
+                     and ($3 is null or exists (select 1 from staff s where s.staff_id = $3 and s.workspace_id = $1)) \
+                     returning *",
+                )
+                .bind(workspace_id.0)
+                .bind(conversation_id.0)
+                .bind(assignee.map(|s| s.0))
+                .bind(now)
+                .fetch_optional(self.write_pool())
+                .await?;
+                row.as_ref().map(Self::decode_conversation).transpose()
+            }
+
+            #[tracing::instrument(skip_all, fields(conversation_id = %conversation_id))]
+            async fn add_note(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                conversation_id: switchboard_domain::ConversationId,
+                staff_id: switchboard_domain::StaffId,
+                body: &str,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<Option<$crate::model::Note>> {
+                let note_id = switchboard_domain::NoteId::new();
+                let inserted = sqlx::query(
+                    "insert into conversation_notes (note_id, workspace_id, conversation_id, staff_id, body, created_at) \
+                     select $1, c.workspace_id, c.conversation_id, s.staff_id, $5, $6 \
+                     from conversations c join staff s on s.workspace_id = c.workspace_id and s.staff_id = $4 \
+                     where c.workspace_id = $2 and c.conversation_id = $3",
+                )
+                .bind(note_id.0)
+                .bind(workspace_id.0)
+                .bind(conversation_id.0)
+                .bind(staff_id.0)
+                .bind(body)
+                .bind(now)
+                .execute(self.write_pool())
+                .await?;
+                if inserted.rows_affected() == 0 {
+                    return Ok(None);
+                }
+                Ok(self.list_notes(workspace_id, conversation_id).await?.into_iter().find(|n| n.note_id == note_id))
+            }
+
+            async fn list_notes(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                conversation_id: switchboard_domain::ConversationId,
+            ) -> $crate::StoreResult<Vec<$crate::model::Note>> {
+                use $crate::sql::decode::get;
+                let rows = sqlx::query(
+                    "select n.*, s.name as author from conversation_notes n left join staff s on s.staff_id = n.staff_id \
+                     where n.workspace_id = $1 and n.conversation_id = $2 order by n.note_id",
+                )
+                .bind(workspace_id.0)
+                .bind(conversation_id.0)
+                .fetch_all(self.read_pool())
+                .await?;
+                let mut notes = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    notes.push($crate::model::Note {
+                        note_id: get!(row, "note_id" as id NoteId),
+                        conversation_id: get!(row, "conversation_id" as id ConversationId),
+                        staff_id: get!(row, "staff_id" as opt_id StaffId),
+                        author: get!(row, "author"),
+                        body: get!(row, "body"),
+                        created_at: get!(row, "created_at"),
+                    });
+                }
+                Ok(notes)
+            }
+        }
+    };
+}
+pub(crate) use impl_teamwork_repo;
