@@ -10,10 +10,13 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use switchboard_domain::{ConversationId, WorkspaceId};
 use switchboard_store::{ChangeNotice, Store};
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 /// How many changes a slow subscriber may fall behind before it is told to reload.
 const BACKLOG: usize = 1024;
+/// Changes announced to other nodes in one notification (each is ~150 bytes of the 8000 a
+/// PostgreSQL notification may carry).
+const ANNOUNCE_BATCH: usize = 32;
 
 /// What changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,18 +47,19 @@ pub enum LiveEvent {
     Resync,
 }
 
-/// A change as announced to other nodes, with the announcing node so it can skip its own.
+/// Changes as announced to other nodes, with the announcing node so it can skip its own.
 #[derive(Serialize, Deserialize)]
 struct Announcement {
     node: String,
-    #[serde(flatten)]
-    change: Change,
+    changes: Vec<Change>,
 }
 
 /// The publishing side, shared by everything that commits changes.
 #[derive(Clone)]
 pub struct LiveUpdates {
     sender: broadcast::Sender<LiveEvent>,
+    /// Changes waiting to be announced to other nodes, a batch per notification.
+    to_announce: mpsc::Sender<Change>,
     store: Arc<dyn Store>,
     node: Arc<str>,
     /// Becomes true once other nodes' announcements are being heard (at once without any).
@@ -63,11 +67,16 @@ pub struct LiveUpdates {
 }
 
 impl LiveUpdates {
+    /// Starts announcing to other nodes in the background (on the current runtime).
     pub fn new(store: Arc<dyn Store>) -> Self {
+        let node: Arc<str> = uuid::Uuid::now_v7().simple().to_string().into();
+        let (to_announce, pending) = mpsc::channel(BACKLOG);
+        tokio::spawn(announce(store.clone(), node.clone(), pending));
         Self {
             sender: broadcast::channel(BACKLOG).0,
+            to_announce,
             store,
-            node: uuid::Uuid::now_v7().simple().to_string().into(),
+            node,
             relaying: Arc::new(tokio::sync::watch::channel(false).0),
         }
     }
@@ -77,16 +86,12 @@ impl LiveUpdates {
         let _ = self.relaying.subscribe().wait_for(|relaying| *relaying).await;
     }
 
-    /// Publishes a committed change here and announces it to other nodes.
+    /// Publishes a committed change here and queues it to be announced to other nodes.
     pub fn publish(&self, change: Change) {
         let _ = self.sender.send(LiveEvent::Changed(change));
-        let Ok(payload) = serde_json::to_string(&Announcement { node: self.node.to_string(), change }) else { return };
-        let store = self.store.clone();
-        tokio::spawn(async move {
-            if let Err(error) = store.announce_change(&payload).await {
-                tracing::warn!(%error, "announcing a change to other nodes failed");
-            }
-        });
+        if self.to_announce.try_send(change).is_err() {
+            tracing::warn!("too many changes waiting to be announced; other nodes' pages may miss one");
+        }
     }
 
     /// A new subscription, starting now.
@@ -113,7 +118,12 @@ impl LiveUpdates {
             let event = match notice {
                 ChangeNotice::Announced(payload) => match serde_json::from_str::<Announcement>(&payload) {
                     Ok(announced) if *announced.node == *self.node => continue,
-                    Ok(announced) => LiveEvent::Changed(announced.change),
+                    Ok(announced) => {
+                        for change in announced.changes {
+                            let _ = self.sender.send(LiveEvent::Changed(change));
+                        }
+                        continue;
+                    }
                     Err(error) => {
                         tracing::warn!(%error, "ignoring an announcement that is not a change");
                         continue;
@@ -122,6 +132,20 @@ impl LiveUpdates {
                 ChangeNotice::Gap => LiveEvent::Resync,
             };
             let _ = self.sender.send(event);
+        }
+    }
+}
+
+/// Announces queued changes to other nodes, as many as are waiting (up to a batch) per
+/// notification, so a burst of webhooks costs a handful of notifications, not one each.
+async fn announce(store: Arc<dyn Store>, node: Arc<str>, mut pending: mpsc::Receiver<Change>) {
+    let mut batch = Vec::with_capacity(ANNOUNCE_BATCH);
+    while pending.recv_many(&mut batch, ANNOUNCE_BATCH).await > 0 {
+        batch.dedup();
+        let announcement = Announcement { node: node.to_string(), changes: std::mem::take(&mut batch) };
+        let Ok(payload) = serde_json::to_string(&announcement) else { continue };
+        if let Err(error) = store.announce_change(&payload).await {
+            tracing::warn!(%error, "announcing changes to other nodes failed");
         }
     }
 }

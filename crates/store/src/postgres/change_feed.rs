@@ -29,7 +29,12 @@ impl crate::repo::ChangeFeedRepo for PgStore {
         let (sender, receiver) = mpsc::channel(BACKLOG);
         tokio::spawn(async move {
             loop {
-                let notice = match listener.try_recv().await {
+                // Stop listening (and give the connection back) as soon as nobody reads.
+                let received = tokio::select! {
+                    _ = sender.closed() => return,
+                    received = listener.try_recv() => received,
+                };
+                let notice = match received {
                     Ok(Some(notification)) => ChangeNotice::Announced(notification.payload().to_owned()),
                     // The connection was lost; the next call reconnects and listens again.
                     Ok(None) => ChangeNotice::Gap,
