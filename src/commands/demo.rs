@@ -117,6 +117,7 @@ async fn print_welcome(
 Switchboard demo is running.
   Server:           {url}
   Inbox:            {url}/inbox  (sign in as {STAFF_EMAIL} / {STAFF_PASSWORD})
+  Customer's phone: {emu}/_emulator/phone  (write as the customer, see replies and their ticks)
   Twilio emulator:  {emu}
   Workspace:        {name}
   API key:          {api_key}

@@ -27,6 +27,7 @@ mod errors;
 mod handle;
 mod inbound_form;
 mod messages_api;
+mod phone;
 mod resource;
 mod server;
 pub mod signature;

@@ -62,6 +62,7 @@ pub(crate) async fn create_message(
             // Through a Messaging Service the sender is not chosen yet at creation.
             json["from"] = serde_json::Value::Null;
         }
+        world.phone_log.push(crate::state::PhoneEvent::Received { sid: sid.clone() });
         world.messages.push(record);
         Ok::<_, ApiError>((sid, json))
     });

@@ -66,6 +66,8 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/_emulator/inbound", post(control::inbound))
         .route("/_emulator/messages", get(control::messages))
         .route("/_emulator/failures", post(control::failures))
+        .route("/_emulator/phone", get(crate::phone::page))
+        .route("/_emulator/phone/thread", get(crate::phone::thread))
         .fallback(messages_api::not_found)
         .with_state(shared)
 }

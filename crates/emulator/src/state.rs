@@ -45,6 +45,15 @@ pub(crate) struct RecordedDelivery {
     pub idempotency_token: String,
 }
 
+/// One line of the customers' phones' history, in the order things happened.
+#[derive(Clone, Debug)]
+pub(crate) enum PhoneEvent {
+    /// A customer sent this to one of our numbers.
+    Sent { from: String, to: String, body: String },
+    /// Our side sent the message with this sid to a customer (see `messages`).
+    Received { sid: String },
+}
+
 /// Everything the emulator knows.
 #[derive(Default)]
 pub(crate) struct World {
@@ -56,6 +65,8 @@ pub(crate) struct World {
     pub messages: Vec<MessageRecord>,
     /// Inbound webhooks delivered, by MessageSid.
     pub inbound: HashMap<String, RecordedDelivery>,
+    /// What customers' phones sent and received, in order, for the phone page.
+    pub phone_log: Vec<PhoneEvent>,
     /// Recipient → injected API failure.
     pub api_failures: HashMap<String, ApiFailure>,
     /// Recipient → delivery error code.

@@ -112,7 +112,14 @@ pub(crate) async fn send_inbound(shared: &Shared, req: InboundRequest) -> Result
         url,
         idempotency_token: idempotency_token(),
     };
-    shared.state.update(|world| world.inbound.insert(sid.clone(), delivery.clone()));
+    shared.state.update(|world| {
+        world.inbound.insert(sid.clone(), delivery.clone());
+        world.phone_log.push(crate::state::PhoneEvent::Sent {
+            from: req.from.clone(),
+            to: req.to.clone(),
+            body: req.body.clone(),
+        });
+    });
     deliver(shared, &sid, &delivery).await
 }
 

@@ -213,3 +213,49 @@ async fn bad_send_requests_are_refused_precisely_and_queue_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_customers_phone_page_shows_both_sides_with_delivery_ticks() {
+    on_every_backend(|app| async move {
+        app.customer_sms(CUSTOMER, "Do you open on Sunday?").await;
+        app.customer_sms("+14155550999", "Someone else's message").await;
+        let queued: serde_json::Value = app.send_sms(CUSTOMER, "Yes, 10 to 2.").await.json().await.unwrap();
+        app.wait_for_status(queued["id"].as_str().unwrap(), "delivered").await;
+
+        let base = app.emulator.base_url();
+        let page = app.client.get(format!("{base}/_emulator/phone")).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("Customer's phone"));
+        let thread: serde_json::Value = app
+            .client
+            .get(format!("{base}/_emulator/phone/thread"))
+            .query(&[("customer", CUSTOMER)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let lines: Vec<(String, String, String)> = thread["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| {
+                let text = |k: &str| m[k].as_str().unwrap_or_default().to_owned();
+                (text("direction"), text("body"), text("status"))
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                ("sent".into(), "Do you open on Sunday?".into(), String::new()),
+                ("received".into(), "Yes, 10 to 2.".into(), "delivered".into()),
+            ],
+            "{}",
+            app.backend
+        );
+        assert!(thread["numbers"].as_array().unwrap().iter().any(|n| n == SMS_NUMBER));
+        app
+    })
+    .await;
+}
