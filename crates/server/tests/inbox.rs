@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::browser::{Browser, hidden_field, location};
+use common::browser::{Browser, hidden_field, location, read_events_until};
 use common::*;
 use switchboard_domain::StaffRole;
 use switchboard_server::admin;
@@ -185,19 +185,8 @@ async fn an_open_event_stream_announces_a_new_message_of_its_workspace() {
         assert_eq!(stream.status(), 200);
         assert_eq!(stream.headers().get("content-type").unwrap(), "text/event-stream");
         app.customer_sms(CUSTOMER, "Anyone there?").await;
-        let mut received = String::new();
-        let announced = tokio::time::timeout(Duration::from_secs(10), async {
-            while let Some(chunk) = stream.chunk().await.unwrap() {
-                received.push_str(&String::from_utf8_lossy(&chunk));
-                if received.contains("event: change") {
-                    return true;
-                }
-            }
-            false
-        })
-        .await;
-        assert_eq!(announced, Ok(true), "{}: {received}", app.backend);
-        assert!(received.contains("\"kind\":\"message\""), "{received}");
+        let received = read_events_until(&mut stream, "event: change").await.expect("a change is announced");
+        assert!(received.contains("\"kind\":\"message\""), "{}: {received}", app.backend);
         app
     })
     .await;

@@ -3,9 +3,7 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::browser::Browser;
+use common::browser::{Browser, read_events_until};
 use common::*;
 use switchboard_domain::StaffRole;
 use switchboard_server::{Application, admin};
@@ -39,18 +37,8 @@ async fn a_message_received_by_one_node_appears_live_on_the_other() {
     assert_eq!(stream.status(), 200);
 
     first.customer_sms(CUSTOMER, "Received by the first node").await;
-    let mut received = String::new();
-    let announced = tokio::time::timeout(Duration::from_secs(10), async {
-        while let Some(chunk) = stream.chunk().await.unwrap() {
-            received.push_str(&String::from_utf8_lossy(&chunk));
-            if received.contains("event: change") {
-                return true;
-            }
-        }
-        false
-    })
-    .await;
-    assert_eq!(announced, Ok(true), "the second node's page hears of the message: {received}");
+    let announced = read_events_until(&mut stream, "event: change").await;
+    assert!(announced.is_ok(), "the second node's page hears of the message: {announced:?}");
     let list = browser.get("/inbox/fragments/list").await.text().await.unwrap();
     assert!(list.contains("Received by the first node"), "{list}");
 

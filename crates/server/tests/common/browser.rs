@@ -77,3 +77,20 @@ pub fn hidden_field(page: &str, name: &str) -> Option<String> {
     let end = page[start..].find('"')? + start;
     Some(page[start..end].to_owned())
 }
+
+/// Reads a server-sent event stream until it carries `needle`. Either way, what it read; an
+/// error when the stream ended or ten seconds passed first.
+pub async fn read_events_until(stream: &mut reqwest::Response, needle: &str) -> Result<String, String> {
+    let mut received = String::new();
+    let found = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while let Some(chunk) = stream.chunk().await.unwrap() {
+            received.push_str(&String::from_utf8_lossy(&chunk));
+            if received.contains(needle) {
+                return true;
+            }
+        }
+        false
+    })
+    .await;
+    if found == Ok(true) { Ok(received) } else { Err(received) }
+}
