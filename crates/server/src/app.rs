@@ -24,6 +24,7 @@ pub struct Application {
     listener: TcpListener,
     state: AppState,
     committers: crate::ingest::Committers,
+    shutting_down: watch::Sender<bool>,
 }
 
 impl Application {
@@ -47,6 +48,7 @@ impl Application {
             .into();
         let (ingest, committers) =
             crate::ingest::start(store.clone(), config.ingest_committers, config.ingest_batch_max)?;
+        let (shutting_down, shutdown_seen) = watch::channel(false);
         let state = AppState {
             channels: ChannelDirectory::new(store.clone(), secrets.clone(), public_url.clone()),
             adapters: AdapterRegistry::new(config.providers.clone()),
@@ -58,9 +60,10 @@ impl Application {
             public_url,
             live: crate::live::LiveUpdates::new(store.clone()),
             sign_in_throttle: Default::default(),
+            shutting_down: shutdown_seen,
         };
         crate::telemetry::prometheus();
-        Ok(Self { listener, state, committers })
+        Ok(Self { listener, state, committers, shutting_down })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -73,7 +76,7 @@ impl Application {
 
     /// Serves until `shutdown` completes, then shuts down gracefully.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
-        let Self { listener, state, committers } = self;
+        let Self { listener, state, committers, shutting_down } = self;
         let (stop_workers, workers_stopped) = watch::channel(false);
         let dispatcher =
             state.config.run_workers.then(|| tokio::spawn(Dispatcher::new(state.clone()).run(workers_stopped)));
@@ -88,7 +91,10 @@ impl Application {
         let router = crate::http::router(state.clone());
         tracing::info!(address = %listener.local_addr()?, public_url = %state.public_url, database = state.store.backend(), "serving");
         let served = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(async move {
+                shutdown.await;
+                shutting_down.send_replace(true);
+            })
             .await;
         tracing::info!("no longer accepting requests; stopping workers");
         let _ = stop_workers.send(true);

@@ -26,6 +26,9 @@ pub struct AppState {
     pub public_url: Arc<str>,
     /// Committed changes, for the inbox's live updates.
     pub live: crate::live::LiveUpdates,
+    /// Becomes true when the server starts shutting down, so that endless responses (event
+    /// streams) end and the graceful shutdown does not wait on them.
+    pub shutting_down: tokio::sync::watch::Receiver<bool>,
     /// Failed sign-ins, to slow down password guessing.
     pub sign_in_throttle: Arc<crate::http::inbox::throttle::SignInThrottle>,
 }

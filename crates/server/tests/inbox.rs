@@ -287,3 +287,14 @@ async fn a_conversation_assigned_to_me_shows_under_mine_and_only_colleagues_can_
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_open_page_does_not_hold_up_a_graceful_shutdown() {
+    let app = TestApp::spawn(switchboard_store::testing::TestDatabase::sqlite()).await;
+    let mut browser = signed_in(&app).await;
+    let mut stream = browser.get("/inbox/events").await;
+    assert_eq!(stream.status(), 200);
+    let stopped = tokio::time::timeout(Duration::from_secs(30), app.stop()).await;
+    assert!(stopped.is_ok(), "the server stops while a page listens for changes");
+    assert!(read_events_until(&mut stream, "never sent").await.is_err(), "the stream has ended");
+}

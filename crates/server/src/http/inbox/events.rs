@@ -10,8 +10,8 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::get;
 use tokio_stream::StreamExt;
-use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
+use tokio_stream::wrappers::{BroadcastStream, WatchStream};
 
 use super::session::SignedIn;
 use crate::live::LiveEvent;
@@ -36,5 +36,9 @@ async fn events(
         Ok(LiveEvent::Resync) => Some(Ok(Event::default().event("change").data("{}"))),
         Err(BroadcastStreamRecvError::Lagged(_)) => Some(Ok(Event::default().event("reload").data("behind"))),
     });
-    Sse::new(changes).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+    // The stream ends when the server shuts down (the browser reconnects to whichever node
+    // answers next), so a graceful shutdown never waits on an open page.
+    let shutdown = WatchStream::new(state.shutting_down.clone()).filter(|down| *down).map(|_| None);
+    let until_shutdown = changes.map(Some).merge(shutdown).map_while(|event| event);
+    Sse::new(until_shutdown).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
