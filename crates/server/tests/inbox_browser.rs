@@ -1,6 +1,6 @@
 //! The inbox in a real browser (headless Chromium): a staff member signs in, a customer's text
 //! appears without a reload, they answer with the segment count in view, and watch the answer
-//! reach "delivered" live.
+//! reach "delivered" live. Screenshots of the screens are kept in `target/screenshots/`.
 
 mod common;
 
@@ -24,6 +24,7 @@ async fn a_staff_member_answers_a_customer_live_in_the_browser() {
     let browser = &chrome.driver;
 
     browser.goto(format!("{}/inbox", app.url)).await.unwrap();
+    chrome.screenshot("sign-in").await;
     browser.find(By::Css("input[name=email]")).await.unwrap().send_keys(EMAIL).await.unwrap();
     browser.find(By::Css("input[name=password]")).await.unwrap().send_keys(PASSWORD).await.unwrap();
     browser.find(By::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
@@ -60,9 +61,7 @@ async fn a_staff_member_answers_a_customer_live_in_the_browser() {
         .await
         .expect("the reply's delivery shows without a reload");
 
-    if let Ok(path) = std::env::var("SWITCHBOARD_SCREENSHOT") {
-        browser.screenshot(std::path::Path::new(&path)).await.unwrap();
-    }
+    chrome.screenshot("inbox-conversation").await;
     chrome.quit().await;
     app.stop().await;
 }

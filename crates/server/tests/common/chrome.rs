@@ -57,6 +57,13 @@ impl Chrome {
         Some(Self { driver, _chromedriver: chromedriver })
     }
 
+    /// Saves what the browser shows as `target/screenshots/NAME.png`, for people to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let directory = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/screenshots");
+        std::fs::create_dir_all(&directory).unwrap();
+        self.driver.screenshot(&directory.join(format!("{name}.png"))).await.unwrap();
+    }
+
     pub async fn quit(self) {
         let _ = self.driver.quit().await;
     }
