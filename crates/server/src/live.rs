@@ -58,8 +58,9 @@ struct Announcement {
 #[derive(Clone)]
 pub struct LiveUpdates {
     sender: broadcast::Sender<LiveEvent>,
-    /// Changes waiting to be announced to other nodes, a batch per notification.
-    to_announce: mpsc::Sender<Change>,
+    /// Changes waiting to be announced to other nodes, a batch per notification; `None` where
+    /// no other node can share the database.
+    to_announce: Option<mpsc::Sender<Change>>,
     store: Arc<dyn Store>,
     node: Arc<str>,
     /// Becomes true once other nodes' announcements are being heard (at once without any).
@@ -67,11 +68,15 @@ pub struct LiveUpdates {
 }
 
 impl LiveUpdates {
-    /// Starts announcing to other nodes in the background (on the current runtime).
+    /// Starts announcing to other nodes in the background (on the current runtime), where the
+    /// store has other nodes to tell.
     pub fn new(store: Arc<dyn Store>) -> Self {
         let node: Arc<str> = uuid::Uuid::now_v7().simple().to_string().into();
-        let (to_announce, pending) = mpsc::channel(BACKLOG);
-        tokio::spawn(announce(store.clone(), node.clone(), pending));
+        let to_announce = store.shares_changes().then(|| {
+            let (to_announce, pending) = mpsc::channel(BACKLOG);
+            tokio::spawn(announce(store.clone(), node.clone(), pending));
+            to_announce
+        });
         Self {
             sender: broadcast::channel(BACKLOG).0,
             to_announce,
@@ -86,10 +91,12 @@ impl LiveUpdates {
         let _ = self.relaying.subscribe().wait_for(|relaying| *relaying).await;
     }
 
-    /// Publishes a committed change here and queues it to be announced to other nodes.
+    /// Publishes a committed change here and queues it to be announced to other nodes, if any.
     pub fn publish(&self, change: Change) {
         let _ = self.sender.send(LiveEvent::Changed(change));
-        if self.to_announce.try_send(change).is_err() {
+        if let Some(to_announce) = &self.to_announce
+            && to_announce.try_send(change).is_err()
+        {
             tracing::warn!("too many changes waiting to be announced; other nodes' pages may miss one");
         }
     }
@@ -115,23 +122,20 @@ impl LiveUpdates {
         };
         self.relaying.send_replace(true);
         while let Some(notice) = notices.recv().await {
-            let event = match notice {
+            match notice {
                 ChangeNotice::Announced(payload) => match serde_json::from_str::<Announcement>(&payload) {
-                    Ok(announced) if *announced.node == *self.node => continue,
+                    Ok(announced) if *announced.node == *self.node => {}
                     Ok(announced) => {
                         for change in announced.changes {
                             let _ = self.sender.send(LiveEvent::Changed(change));
                         }
-                        continue;
                     }
-                    Err(error) => {
-                        tracing::warn!(%error, "ignoring an announcement that is not a change");
-                        continue;
-                    }
+                    Err(error) => tracing::warn!(%error, "ignoring an announcement that is not a change"),
                 },
-                ChangeNotice::Gap => LiveEvent::Resync,
-            };
-            let _ = self.sender.send(event);
+                ChangeNotice::Gap => {
+                    let _ = self.sender.send(LiveEvent::Resync);
+                }
+            }
         }
     }
 }

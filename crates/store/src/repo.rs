@@ -265,6 +265,8 @@ pub enum ChangeNotice {
 
 #[async_trait]
 pub trait ChangeFeedRepo: Send + Sync {
+    /// Whether other nodes may share this database and want to hear of changes.
+    fn shares_changes(&self) -> bool;
     /// Announces a committed change to every node listening (PostgreSQL `NOTIFY`). A no-op on
     /// SQLite, where one process is the only node.
     async fn announce_change(&self, payload: &str) -> StoreResult<()>;

@@ -66,7 +66,6 @@ async fn receive(
         Problem::bad_request("malformed-webhook", error.to_string())
     })?;
 
-    let write_workspace = channel.record.workspace_id;
     let write = InboundWrite {
         workspace_id: channel.record.workspace_id,
         channel_id: channel.record.channel_id,
@@ -97,7 +96,11 @@ async fn receive(
         None
     };
     if let Some(kind) = changed {
-        state.live.publish(crate::live::Change { workspace_id: write_workspace, conversation_id: None, kind });
+        state.live.publish(crate::live::Change {
+            workspace_id: channel.record.workspace_id,
+            conversation_id: None,
+            kind,
+        });
     }
     tracing::debug!(outcome = outcome.summary(), "webhook stored");
     let reply = adapter.reply();

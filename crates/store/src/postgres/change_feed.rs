@@ -18,6 +18,10 @@ const BACKLOG: usize = 1024;
 
 #[async_trait]
 impl crate::repo::ChangeFeedRepo for PgStore {
+    fn shares_changes(&self) -> bool {
+        true
+    }
+
     async fn announce_change(&self, payload: &str) -> StoreResult<()> {
         sqlx::query("select pg_notify($1, $2)").bind(CHANNEL).bind(payload).execute(&self.pool).await?;
         Ok(())
@@ -28,6 +32,9 @@ impl crate::repo::ChangeFeedRepo for PgStore {
         listener.listen(CHANNEL).await?;
         let (sender, receiver) = mpsc::channel(BACKLOG);
         tokio::spawn(async move {
+            // Set when a notice had to be dropped because the reader fell behind; the reader is
+            // told of the gap as soon as there is room again.
+            let mut dropped = false;
             loop {
                 // Stop listening (and give the connection back) as soon as nobody reads.
                 let received = tokio::select! {
@@ -44,8 +51,12 @@ impl crate::repo::ChangeFeedRepo for PgStore {
                         ChangeNotice::Gap
                     }
                 };
+                if dropped && sender.try_send(ChangeNotice::Gap).is_ok() {
+                    dropped = false;
+                }
                 match sender.try_send(notice) {
-                    Ok(()) | Err(mpsc::error::TrySendError::Full(_)) => {}
+                    Ok(()) => {}
+                    Err(mpsc::error::TrySendError::Full(_)) => dropped = true,
                     Err(mpsc::error::TrySendError::Closed(_)) => return,
                 }
             }

@@ -2,8 +2,26 @@
 //! it. Both are scoped to the workspace: a staff member of another workspace cannot be assigned,
 //! and a note cannot be left on another workspace's conversation.
 
+/// Notes with their author's name; callers add the `where` and `order by`.
+pub(crate) const NOTES_SQL: &str =
+    "select n.*, s.name as author from conversation_notes n left join staff s on s.staff_id = n.staff_id";
+
 macro_rules! impl_teamwork_repo {
     ($store:ty, $db:ty) => {
+        impl $store {
+            fn decode_note(row: &<$db as sqlx::Database>::Row) -> $crate::StoreResult<$crate::model::Note> {
+                use $crate::sql::decode::get;
+                Ok($crate::model::Note {
+                    note_id: get!(row, "note_id" as id NoteId),
+                    conversation_id: get!(row, "conversation_id" as id ConversationId),
+                    staff_id: get!(row, "staff_id" as opt_id StaffId),
+                    author: get!(row, "author"),
+                    body: get!(row, "body"),
+                    created_at: get!(row, "created_at"),
+                })
+            }
+        }
+
         #[async_trait::async_trait]
         impl $crate::repo::TeamworkRepo for $store {
             #[tracing::instrument(skip_all, fields(conversation_id = %conversation_id))]
@@ -56,7 +74,11 @@ macro_rules! impl_teamwork_repo {
                 if inserted.rows_affected() == 0 {
                     return Ok(None);
                 }
-                Ok(self.list_notes(workspace_id, conversation_id).await?.into_iter().find(|n| n.note_id == note_id))
+                let row = sqlx::query(sqlx::AssertSqlSafe(format!("{} where n.note_id = $1", $crate::sql::teamwork::NOTES_SQL)))
+                    .bind(note_id.0)
+                    .fetch_one(self.write_pool())
+                    .await?;
+                Self::decode_note(&row).map(Some)
             }
 
             async fn list_notes(
@@ -64,27 +86,15 @@ macro_rules! impl_teamwork_repo {
                 workspace_id: switchboard_domain::WorkspaceId,
                 conversation_id: switchboard_domain::ConversationId,
             ) -> $crate::StoreResult<Vec<$crate::model::Note>> {
-                use $crate::sql::decode::get;
-                let rows = sqlx::query(
-                    "select n.*, s.name as author from conversation_notes n left join staff s on s.staff_id = n.staff_id \
-                     where n.workspace_id = $1 and n.conversation_id = $2 order by n.note_id",
-                )
+                let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "{} where n.workspace_id = $1 and n.conversation_id = $2 order by n.note_id",
+                    $crate::sql::teamwork::NOTES_SQL
+                )))
                 .bind(workspace_id.0)
                 .bind(conversation_id.0)
                 .fetch_all(self.read_pool())
                 .await?;
-                let mut notes = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    notes.push($crate::model::Note {
-                        note_id: get!(row, "note_id" as id NoteId),
-                        conversation_id: get!(row, "conversation_id" as id ConversationId),
-                        staff_id: get!(row, "staff_id" as opt_id StaffId),
-                        author: get!(row, "author"),
-                        body: get!(row, "body"),
-                        created_at: get!(row, "created_at"),
-                    });
-                }
-                Ok(notes)
+                rows.iter().map(Self::decode_note).collect()
             }
         }
     };

@@ -117,6 +117,10 @@ crate::sql::impl_shared_repos!(SqliteStore, Sqlite);
 /// One process is the only node: its in-process broadcast is the whole feed.
 #[async_trait]
 impl crate::repo::ChangeFeedRepo for SqliteStore {
+    fn shares_changes(&self) -> bool {
+        false
+    }
+
     async fn announce_change(&self, _payload: &str) -> StoreResult<()> {
         Ok(())
     }

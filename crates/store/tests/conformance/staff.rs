@@ -71,3 +71,29 @@ async fn the_inbox_lists_newest_first_and_finds_by_words_number_and_only_in_its_
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_note_is_kept_with_its_author_and_never_lands_in_another_workspace() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let b = workspace_with_sms_channel(&store, "B").await;
+        let ana = store.create_staff(new_staff(&a, "ana@a.example"), NOW).await.unwrap();
+        let bo = store.create_staff(new_staff(&b, "bo@b.example"), NOW).await.unwrap();
+        store.ingest_batch(&[inbound_sms(&a, "SM1", "+14155550123", "hi", NOW)]).await.unwrap();
+        let conversation = store.list_inbox(a.workspace.workspace_id, &InboxQuery::default(), 1).await.unwrap()[0]
+            .conversation
+            .conversation_id;
+
+        let note = store.add_note(a.workspace.workspace_id, conversation, ana.staff_id, "call back", NOW).await;
+        let note = note.unwrap().expect("a note on the workspace's own conversation");
+        assert_eq!((note.author.as_deref(), note.body.as_str()), (Some("Ana"), "call back"), "{backend}");
+        assert_eq!(store.list_notes(a.workspace.workspace_id, conversation).await.unwrap(), [note]);
+
+        let foreign = store.add_note(b.workspace.workspace_id, conversation, bo.staff_id, "x", NOW).await.unwrap();
+        assert!(foreign.is_none(), "another workspace's conversation is not found, {backend}");
+        let outsider = store.add_note(a.workspace.workspace_id, conversation, bo.staff_id, "x", NOW).await.unwrap();
+        assert!(outsider.is_none(), "a staff member of another workspace cannot write here, {backend}");
+        assert_eq!(store.list_notes(a.workspace.workspace_id, conversation).await.unwrap().len(), 1);
+    })
+    .await;
+}
