@@ -12,6 +12,7 @@ use sqlx::{PgPool, Postgres, Transaction};
 use crate::error::StoreResult;
 
 mod change_feed;
+mod nodelay;
 mod statistics;
 
 /// The PostgreSQL store.
@@ -52,6 +53,7 @@ impl PgStore {
             .max_connections(16)
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
+            .after_connect(|conn, _| Box::pin(nodelay::disable_nagle(conn)))
             .connect_with(options)
             .await?;
         let statistics = statistics::StatisticsKeeper::load(&pool).await?;
