@@ -66,4 +66,8 @@ typed_id! {
     StaffId,
     /// A private note staff left on a conversation.
     NoteId,
+    /// A label staff put on conversations to sort them ("billing", "urgent").
+    LabelId,
+    /// A saved reply staff insert by its shortcut.
+    CannedResponseId,
 }

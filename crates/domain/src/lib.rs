@@ -2,6 +2,7 @@
 //! it (status ordering, SMS segments, opt-out keywords). Pure data and functions, no I/O, so
 //! every other crate can depend on it and every rule can be tested in isolation.
 
+pub mod canned;
 pub mod channel;
 pub mod conversation;
 pub mod email;
@@ -9,6 +10,7 @@ pub mod identity;
 pub mod ids;
 pub mod inbound;
 pub mod keywords;
+pub mod labels;
 pub mod message;
 pub mod names;
 pub mod phone;

@@ -56,6 +56,7 @@ impl Application {
             secrets,
             ingest,
             dispatch_wakeup: Arc::new(Notify::new()),
+            snooze_wakeup: Arc::new(Notify::new()),
             config: Arc::new(config),
             public_url,
             live: crate::live::LiveUpdates::new(store.clone()),
@@ -79,7 +80,11 @@ impl Application {
         let Self { listener, state, committers, shutting_down } = self;
         let (stop_workers, workers_stopped) = watch::channel(false);
         let dispatcher =
-            state.config.run_workers.then(|| tokio::spawn(Dispatcher::new(state.clone()).run(workers_stopped)));
+            state.config.run_workers.then(|| tokio::spawn(Dispatcher::new(state.clone()).run(workers_stopped.clone())));
+        let snoozes = state
+            .config
+            .run_workers
+            .then(|| tokio::spawn(crate::workers::snoozes::run(state.clone(), workers_stopped)));
         let upkeep = tokio::spawn(async {
             let handle = crate::telemetry::prometheus();
             loop {
@@ -98,8 +103,8 @@ impl Application {
             .await;
         tracing::info!("no longer accepting requests; stopping workers");
         let _ = stop_workers.send(true);
-        if let Some(dispatcher) = dispatcher {
-            let _ = dispatcher.await;
+        for worker in [dispatcher, snoozes].into_iter().flatten() {
+            let _ = worker.await;
         }
         upkeep.abort();
         relay.abort();

@@ -21,6 +21,8 @@ pub struct AppState {
     pub ingest: IngestHandle,
     /// Wakes the dispatcher when a send is queued.
     pub dispatch_wakeup: Arc<Notify>,
+    /// Wakes the snooze worker when a conversation is snoozed.
+    pub snooze_wakeup: Arc<Notify>,
     pub config: Arc<Config>,
     /// The public URL, resolved against the bound address.
     pub public_url: Arc<str>,

@@ -37,11 +37,15 @@ async fn every_documented_route_is_served_and_the_document_is_public() {
                 path.replace("{contact_id}", &some_id)
                     .replace("{conversation_id}", &some_id)
                     .replace("{message_id}", &some_id)
+                    .replace("{label_id}", &some_id)
+                    .replace("{canned_response_id}", &some_id)
             );
             let request = match *method {
                 "get" => app.client.get(&url),
                 "post" => app.client.post(&url).json(&json!({})),
                 "patch" => app.client.patch(&url).json(&json!({})),
+                "put" => app.client.put(&url).json(&json!({})),
+                "delete" => app.client.delete(&url),
                 other => panic!("unexpected method {other}"),
             };
             let response = request.bearer_auth(&app.api_key).send().await.unwrap();

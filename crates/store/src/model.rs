@@ -76,6 +76,8 @@ pub struct Conversation {
     pub unread_count: i32,
     /// The staff member looking after the conversation, if any.
     pub assignee_staff_id: Option<switchboard_domain::StaffId>,
+    /// When a snoozed conversation reopens by itself.
+    pub snoozed_until: Option<UnixMillis>,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
 }
@@ -192,6 +194,31 @@ pub struct InboxEntry {
     pub last_direction: Option<Direction>,
     /// The kinds of the channels the conversation spans.
     pub channel_kinds: Vec<ChannelKind>,
+    /// The labels on the conversation, by name.
+    pub labels: Vec<Label>,
+}
+
+/// A label staff put on conversations to sort them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Label {
+    pub label_id: switchboard_domain::LabelId,
+    pub workspace_id: WorkspaceId,
+    pub name: String,
+    /// A CSS colour, `#rrggbb`.
+    pub colour: String,
+    pub created_at: UnixMillis,
+}
+
+/// A saved reply staff insert by typing `/` and its shortcut.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CannedResponse {
+    pub canned_response_id: switchboard_domain::CannedResponseId,
+    pub workspace_id: WorkspaceId,
+    /// Letters, digits, `-` and `_`, unique in the workspace regardless of case.
+    pub shortcut: String,
+    pub body: String,
+    pub created_at: UnixMillis,
+    pub updated_at: UnixMillis,
 }
 
 /// A private note staff left on a conversation; never sent to the customer.

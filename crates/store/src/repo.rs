@@ -4,8 +4,8 @@
 
 use async_trait::async_trait;
 use switchboard_domain::{
-    ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus, Identity, IdentityId, JobId, MessageId,
-    StaffId, WorkspaceId,
+    CannedResponseId, ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus, Identity, IdentityId,
+    JobId, LabelId, MessageId, StaffId, WorkspaceId,
 };
 
 use crate::error::StoreResult;
@@ -241,17 +241,99 @@ pub trait TeamworkRepo: Send + Sync {
         assignee: Option<StaffId>,
         now: UnixMillis,
     ) -> StoreResult<Option<Conversation>>;
-    /// Leaves a private note on a conversation; `None` when it is not in the workspace.
+    /// Leaves a private note on a conversation, by a staff member of the workspace or (`None`)
+    /// through the API; `None` when the conversation or the author is not in the workspace.
     async fn add_note(
         &self,
         workspace_id: WorkspaceId,
         conversation_id: ConversationId,
-        staff_id: StaffId,
+        staff_id: Option<StaffId>,
         body: &str,
         now: UnixMillis,
     ) -> StoreResult<Option<Note>>;
     /// A conversation's notes, oldest first.
     async fn list_notes(&self, workspace_id: WorkspaceId, conversation_id: ConversationId) -> StoreResult<Vec<Note>>;
+    /// Snoozes a conversation until a time; it reopens then, or when the customer writes first.
+    /// `None` when the conversation is not in the workspace.
+    async fn snooze_conversation(
+        &self,
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+        until: UnixMillis,
+        now: UnixMillis,
+    ) -> StoreResult<Option<Conversation>>;
+    /// Reopens every conversation whose snooze has ended, in every workspace; returns them.
+    async fn wake_snoozed(&self, now: UnixMillis) -> StoreResult<Vec<Conversation>>;
+    /// When the next snoozed conversation wakes, if any is snoozed.
+    async fn next_wake_at(&self) -> StoreResult<Option<UnixMillis>>;
+}
+
+/// Labels, and which conversations carry them.
+#[async_trait]
+pub trait LabelRepo: Send + Sync {
+    /// Creates a label; a name already taken in the workspace (in any case) is a conflict.
+    async fn create_label(
+        &self,
+        workspace_id: WorkspaceId,
+        name: &str,
+        colour: &str,
+        now: UnixMillis,
+    ) -> StoreResult<Label>;
+    /// The workspace's labels by name.
+    async fn list_labels(&self, workspace_id: WorkspaceId) -> StoreResult<Vec<Label>>;
+    /// Deletes a label and takes it off every conversation; `false` when it is not in the workspace.
+    async fn delete_label(&self, workspace_id: WorkspaceId, label_id: LabelId) -> StoreResult<bool>;
+    /// Puts a label on a conversation (again is a no-op); `false` when either is not in the workspace.
+    async fn label_conversation(
+        &self,
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+        label_id: LabelId,
+        now: UnixMillis,
+    ) -> StoreResult<bool>;
+    /// Takes a label off a conversation; `false` when the conversation did not carry it.
+    async fn unlabel_conversation(
+        &self,
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+        label_id: LabelId,
+    ) -> StoreResult<bool>;
+    /// The labels of each of the given conversations, by name.
+    async fn conversation_labels(
+        &self,
+        workspace_id: WorkspaceId,
+        conversation_ids: &[ConversationId],
+    ) -> StoreResult<Vec<(ConversationId, Label)>>;
+}
+
+/// Saved replies.
+#[async_trait]
+pub trait CannedResponseRepo: Send + Sync {
+    /// Saves a reply; a shortcut already taken in the workspace (in any case) is a conflict.
+    async fn create_canned_response(
+        &self,
+        workspace_id: WorkspaceId,
+        shortcut: &str,
+        body: &str,
+        now: UnixMillis,
+    ) -> StoreResult<CannedResponse>;
+    /// The workspace's saved replies by shortcut.
+    async fn list_canned_responses(&self, workspace_id: WorkspaceId) -> StoreResult<Vec<CannedResponse>>;
+    /// Changes a saved reply; `None` when it is not in the workspace.
+    async fn update_canned_response(
+        &self,
+        workspace_id: WorkspaceId,
+        canned_response_id: CannedResponseId,
+        shortcut: &str,
+        body: &str,
+        now: UnixMillis,
+    ) -> StoreResult<Option<CannedResponse>>;
+    /// Deletes a saved reply; `false` when it is not in the workspace.
+    async fn delete_canned_response(
+        &self,
+        workspace_id: WorkspaceId,
+        canned_response_id: CannedResponseId,
+    ) -> StoreResult<bool>;
 }
 
 /// What a listener hears from other nodes sharing the database.
@@ -286,6 +368,8 @@ pub trait Store:
     + StaffRepo
     + InboxRepo
     + TeamworkRepo
+    + LabelRepo
+    + CannedResponseRepo
     + ChangeFeedRepo
     + HealthRepo
 {
@@ -302,6 +386,8 @@ impl<T> Store for T where
         + StaffRepo
         + InboxRepo
         + TeamworkRepo
+        + LabelRepo
+        + CannedResponseRepo
         + ChangeFeedRepo
         + HealthRepo
 {

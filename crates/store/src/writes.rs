@@ -151,4 +151,8 @@ pub struct InboxQuery {
     pub assignee: Option<switchboard_domain::StaffId>,
     /// Words to look for in the contact's name, identities and messages.
     pub search: Option<String>,
+    /// Only the conversations with messages on this channel.
+    pub channel: Option<switchboard_domain::ChannelId>,
+    /// Only the conversations carrying this label.
+    pub label: Option<switchboard_domain::LabelId>,
 }

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod checks;
 pub mod extract;
 pub mod inbox;
 pub mod ops;

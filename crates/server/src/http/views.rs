@@ -1,7 +1,9 @@
 //! How records look in the API: ids as strings, times in RFC 3339, secrets never.
 
 use serde::Serialize;
-use switchboard_store::model::{Channel, Contact, Conversation, Message, Page, WebhookEvent};
+use switchboard_store::model::{
+    CannedResponse, Channel, Contact, Conversation, Label, Message, Note, Page, StaffMember, WebhookEvent,
+};
 use switchboard_store::queue::Job;
 
 use crate::clock::rfc3339;
@@ -68,6 +70,8 @@ pub struct ConversationView {
     pub unread_count: i32,
     pub last_message_at: Option<String>,
     pub last_channel_id: Option<String>,
+    pub assignee_staff_id: Option<String>,
+    pub snoozed_until: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -81,6 +85,8 @@ impl From<Conversation> for ConversationView {
             unread_count: c.unread_count,
             last_message_at: time(c.last_message_at),
             last_channel_id: c.last_channel_id.map(|c| c.to_string()),
+            assignee_staff_id: c.assignee_staff_id.map(|s| s.to_string()),
+            snoozed_until: time(c.snoozed_until),
             created_at: rfc3339(c.created_at),
             updated_at: rfc3339(c.updated_at),
         }
@@ -230,5 +236,90 @@ impl From<Job> for JobView {
             created_at: rfc3339(j.created_at),
             updated_at: rfc3339(j.updated_at),
         }
+    }
+}
+
+#[derive(Serialize)]
+pub struct LabelView {
+    pub id: String,
+    pub name: String,
+    pub colour: String,
+    pub created_at: String,
+}
+
+impl From<Label> for LabelView {
+    fn from(l: Label) -> Self {
+        Self { id: l.label_id.to_string(), name: l.name, colour: l.colour, created_at: rfc3339(l.created_at) }
+    }
+}
+
+#[derive(Serialize)]
+pub struct CannedResponseView {
+    pub id: String,
+    pub shortcut: String,
+    pub body: String,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl From<CannedResponse> for CannedResponseView {
+    fn from(c: CannedResponse) -> Self {
+        Self {
+            id: c.canned_response_id.to_string(),
+            shortcut: c.shortcut,
+            body: c.body,
+            created_at: rfc3339(c.created_at),
+            updated_at: rfc3339(c.updated_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct NoteView {
+    pub id: String,
+    pub conversation_id: String,
+    pub staff_id: Option<String>,
+    pub author: Option<String>,
+    pub body: String,
+    pub created_at: String,
+}
+
+impl From<Note> for NoteView {
+    fn from(n: Note) -> Self {
+        Self {
+            id: n.note_id.to_string(),
+            conversation_id: n.conversation_id.to_string(),
+            staff_id: n.staff_id.map(|s| s.to_string()),
+            author: n.author,
+            body: n.body,
+            created_at: rfc3339(n.created_at),
+        }
+    }
+}
+
+#[derive(Serialize)]
+pub struct StaffView {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub active: bool,
+}
+
+impl From<StaffMember> for StaffView {
+    fn from(s: StaffMember) -> Self {
+        Self { id: s.staff_id.to_string(), email: s.email, name: s.name, role: s.role.to_string(), active: s.active }
+    }
+}
+
+/// A list that is never paginated (it is short by nature).
+#[derive(Serialize)]
+pub struct ListView<T> {
+    pub data: Vec<T>,
+}
+
+impl<T> ListView<T> {
+    pub fn of<R>(items: Vec<R>, view: impl Fn(R) -> T) -> Self {
+        Self { data: items.into_iter().map(view).collect() }
     }
 }

@@ -1,7 +1,9 @@
 //! Background workers. The dispatcher claims jobs from the queue in the database and runs them:
-//! sends through the channel adapters, help replies.
+//! sends through the channel adapters, help replies. The snooze worker reopens conversations whose
+//! snooze has ended.
 
 pub mod dispatcher;
 mod jobs;
+pub mod snoozes;
 
 pub use dispatcher::Dispatcher;

@@ -28,6 +28,7 @@ fn migrator() -> Migrator {
         (2, "hot path keys", include_str!("migrations/0002_hot_path_keys.sql")),
         (3, "staff", include_str!("migrations/0003_staff.sql")),
         (4, "assignment and notes", include_str!("migrations/0004_assignment_and_notes.sql")),
+        (5, "labels, canned responses and snooze", include_str!("migrations/0005_labels_canned_snooze.sql")),
     ])
 }
 

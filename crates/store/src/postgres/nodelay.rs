@@ -30,7 +30,8 @@ fn set_nodelay_on_connection((local_port, remote_port): (u16, u16)) -> bool {
     let Ok(entries) = std::fs::read_dir("/proc/self/fd") else { return false };
     for entry in entries.flatten() {
         let Some(fd) = entry.file_name().to_str().and_then(|name| name.parse::<RawFd>().ok()) else { continue };
-        let is_socket = std::fs::read_link(entry.path()).is_ok_and(|target| target.to_string_lossy().starts_with("socket:"));
+        let is_socket =
+            std::fs::read_link(entry.path()).is_ok_and(|target| target.to_string_lossy().starts_with("socket:"));
         if !is_socket {
             continue;
         }
@@ -39,7 +40,8 @@ fn set_nodelay_on_connection((local_port, remote_port): (u16, u16)) -> bool {
         // nothing is read or written through it.
         let fd = unsafe { BorrowedFd::borrow_raw(fd) };
         let socket = socket2::SockRef::from(&fd);
-        let port = |address: std::io::Result<socket2::SockAddr>| address.ok().and_then(|a| a.as_socket()).map(|a| a.port());
+        let port =
+            |address: std::io::Result<socket2::SockAddr>| address.ok().and_then(|a| a.as_socket()).map(|a| a.port());
         if port(socket.local_addr()) == Some(local_port) && port(socket.peer_addr()) == Some(remote_port) {
             return socket.set_tcp_nodelay(true).is_ok();
         }

@@ -16,6 +16,7 @@ macro_rules! impl_conversation_repo {
                     last_channel_id: get!(row, "last_channel_id" as opt_id ChannelId),
                     unread_count: get!(row, "unread_count"),
                     assignee_staff_id: get!(row, "assignee_staff_id" as opt_id StaffId),
+                    snoozed_until: get!(row, "snoozed_until"),
                     created_at: get!(row, "created_at"),
                     updated_at: get!(row, "updated_at"),
                 })
@@ -81,7 +82,7 @@ macro_rules! impl_conversation_repo {
                 now: $crate::model::UnixMillis,
             ) -> $crate::StoreResult<Option<$crate::model::Conversation>> {
                 let row = sqlx::query(
-                    "update conversations set status = $1, updated_at = $2 \
+                    "update conversations set status = $1, snoozed_until = null, updated_at = $2 \
                      where workspace_id = $3 and conversation_id = $4 returning *",
                 )
                 .bind(status.as_str())

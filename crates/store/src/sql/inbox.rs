@@ -1,5 +1,6 @@
 //! The inbox list: conversations newest activity first, each with its contact, the channels it
-//! spans and its last message, filtered by status and searched by name, identity or words.
+//! spans, its labels and its last message, filtered by status, assignee, channel and label, and
+//! searched by name, identity or words.
 
 /// A search term as a `like` pattern: lowercase, its wildcards escaped, matching anywhere.
 pub(crate) fn like_pattern(term: &str) -> String {
@@ -39,6 +40,10 @@ macro_rules! impl_inbox_repo {
                      from conversations c join contacts k on k.contact_id = c.contact_id \
                      where c.workspace_id = $1 and ($2 is null or c.status = $2) \
                      and ($5 is null or c.assignee_staff_id = $5) \
+                     and ($6 is null or exists (select 1 from conversation_channels cc \
+                                               where cc.conversation_id = c.conversation_id and cc.channel_id = $6)) \
+                     and ($7 is null or exists (select 1 from conversation_labels cl \
+                                               where cl.conversation_id = c.conversation_id and cl.label_id = $7)) \
                      and ($3 is null \
                           or lower(coalesce(k.display_name, '')) like $3 escape '\\' \
                           or exists (select 1 from contact_identities i where i.contact_id = c.contact_id \
@@ -52,6 +57,8 @@ macro_rules! impl_inbox_repo {
                 .bind(pattern)
                 .bind(i64::from(limit))
                 .bind(query.assignee.map(|s| s.0))
+                .bind(query.channel.map(|c| c.0))
+                .bind(query.label.map(|l| l.0))
                 .fetch_all(self.read_pool())
                 .await?;
                 let mut entries = Vec::with_capacity(rows.len());
@@ -64,6 +71,7 @@ macro_rules! impl_inbox_repo {
                         last_body: get!(row, "last_body"),
                         last_direction: direction.map(|d| $crate::sql::decode::parse("last_direction", d)).transpose()?,
                         channel_kinds: Vec::new(),
+                        labels: Vec::new(),
                     });
                 }
                 if entries.is_empty() {
@@ -85,6 +93,12 @@ macro_rules! impl_inbox_repo {
                         if !entry.channel_kinds.contains(&kind) {
                             entry.channel_kinds.push(kind);
                         }
+                    }
+                }
+                let ids: Vec<_> = entries.iter().map(|e| e.conversation.conversation_id).collect();
+                for (conversation_id, label) in $crate::repo::LabelRepo::conversation_labels(self, workspace_id, &ids).await? {
+                    if let Some(entry) = entries.iter_mut().find(|e| e.conversation.conversation_id == conversation_id) {
+                        entry.labels.push(label);
                     }
                 }
                 Ok(entries)

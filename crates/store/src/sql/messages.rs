@@ -56,6 +56,7 @@ macro_rules! impl_message_repo {
                      last_message_at = excluded.last_message_at, last_channel_id = excluded.last_channel_id, \
                      unread_count = conversations.unread_count + excluded.unread_count, \
                      status = case when excluded.unread_count > 0 then 'open' else conversations.status end, \
+                     snoozed_until = case when excluded.unread_count > 0 then null else conversations.snoozed_until end, \
                      updated_at = excluded.updated_at \
                      returning conversation_id",
                 )

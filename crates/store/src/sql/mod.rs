@@ -4,6 +4,7 @@
 //! type-checked against both drivers; only what truly differs (connecting, migrations, claiming
 //! jobs, transactions) is written per backend.
 
+pub(crate) mod canned;
 pub(crate) mod channels;
 pub(crate) mod contacts;
 pub(crate) mod conversations;
@@ -13,6 +14,7 @@ pub(crate) mod inbox;
 pub(crate) mod ingest;
 pub(crate) mod ingest_bulk;
 pub(crate) mod ingest_item;
+pub(crate) mod labels;
 pub(crate) mod messages;
 pub(crate) mod queue;
 pub(crate) mod script;
@@ -35,6 +37,8 @@ macro_rules! impl_shared_repos {
         $crate::sql::staff::impl_staff_repo!($store, $db);
         $crate::sql::inbox::impl_inbox_repo!($store, $db);
         $crate::sql::teamwork::impl_teamwork_repo!($store, $db);
+        $crate::sql::labels::impl_label_repo!($store, $db);
+        $crate::sql::canned::impl_canned_response_repo!($store, $db);
     };
 }
 pub(crate) use impl_shared_repos;

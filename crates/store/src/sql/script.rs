@@ -179,7 +179,7 @@ macro_rules! impl_ingest_script {
                 upsert.push(
                     " on conflict (workspace_id, contact_id) do update set \
                      last_message_at = excluded.last_message_at, last_channel_id = excluded.last_channel_id, \
-                     unread_count = conversations.unread_count + excluded.unread_count, status = 'open', \
+                     unread_count = conversations.unread_count + excluded.unread_count, status = 'open', snoozed_until = null, \
                      updated_at = excluded.updated_at",
                 );
                 let channels = script.statement();

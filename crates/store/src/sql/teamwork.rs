@@ -1,5 +1,5 @@
-//! Staff working together: who looks after a conversation, and the private notes they leave on
-//! it. Both are scoped to the workspace: a staff member of another workspace cannot be assigned,
+//! Staff working together: who looks after a conversation, the private notes they leave on it,
+//! and snoozing it until a time. All are scoped to the workspace: a staff member of another workspace cannot be assigned,
 //! and a note cannot be left on another workspace's conversation.
 
 /// Notes with their author's name; callers add the `where` and `order by`.
@@ -52,21 +52,21 @@ macro_rules! impl_teamwork_repo {
                 &self,
                 workspace_id: switchboard_domain::WorkspaceId,
                 conversation_id: switchboard_domain::ConversationId,
-                staff_id: switchboard_domain::StaffId,
+                staff_id: Option<switchboard_domain::StaffId>,
                 body: &str,
                 now: $crate::model::UnixMillis,
             ) -> $crate::StoreResult<Option<$crate::model::Note>> {
                 let note_id = switchboard_domain::NoteId::new();
                 let inserted = sqlx::query(
                     "insert into conversation_notes (note_id, workspace_id, conversation_id, staff_id, body, created_at) \
-                     select $1, c.workspace_id, c.conversation_id, s.staff_id, $5, $6 \
-                     from conversations c join staff s on s.workspace_id = c.workspace_id and s.staff_id = $4 \
-                     where c.workspace_id = $2 and c.conversation_id = $3",
+                     select $1, c.workspace_id, c.conversation_id, $4, $5, $6 from conversations c \
+                     where c.workspace_id = $2 and c.conversation_id = $3 \
+                     and ($4 is null or exists (select 1 from staff s where s.staff_id = $4 and s.workspace_id = $2))",
                 )
                 .bind(note_id.0)
                 .bind(workspace_id.0)
                 .bind(conversation_id.0)
-                .bind(staff_id.0)
+                .bind(staff_id.map(|s| s.0))
                 .bind(body)
                 .bind(now)
                 .execute(self.write_pool())
@@ -95,6 +95,49 @@ macro_rules! impl_teamwork_repo {
                 .fetch_all(self.read_pool())
                 .await?;
                 rows.iter().map(Self::decode_note).collect()
+            }
+
+            #[tracing::instrument(skip_all, fields(conversation_id = %conversation_id))]
+            async fn snooze_conversation(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                conversation_id: switchboard_domain::ConversationId,
+                until: $crate::model::UnixMillis,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<Option<$crate::model::Conversation>> {
+                let row = sqlx::query(
+                    "update conversations set status = 'snoozed', snoozed_until = $3, updated_at = $4 \
+                     where workspace_id = $1 and conversation_id = $2 returning *",
+                )
+                .bind(workspace_id.0)
+                .bind(conversation_id.0)
+                .bind(until)
+                .bind(now)
+                .fetch_optional(self.write_pool())
+                .await?;
+                row.as_ref().map(Self::decode_conversation).transpose()
+            }
+
+            async fn wake_snoozed(
+                &self,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<Vec<$crate::model::Conversation>> {
+                let rows = sqlx::query(
+                    "update conversations set status = 'open', snoozed_until = null, updated_at = $1 \
+                     where snoozed_until is not null and snoozed_until <= $1 returning *",
+                )
+                .bind(now)
+                .fetch_all(self.write_pool())
+                .await?;
+                rows.iter().map(Self::decode_conversation).collect()
+            }
+
+            async fn next_wake_at(&self) -> $crate::StoreResult<Option<$crate::model::UnixMillis>> {
+                let next: Option<i64> =
+                    sqlx::query_scalar("select min(snoozed_until) from conversations where snoozed_until is not null")
+                        .fetch_one(self.read_pool())
+                        .await?;
+                Ok(next)
             }
         }
     };

@@ -4,6 +4,7 @@
 mod fixtures;
 mod ingest;
 mod isolation;
+mod organizing;
 mod outbound;
 mod queue;
 mod records;

@@ -84,14 +84,16 @@ async fn a_note_is_kept_with_its_author_and_never_lands_in_another_workspace() {
             .conversation
             .conversation_id;
 
-        let note = store.add_note(a.workspace.workspace_id, conversation, ana.staff_id, "call back", NOW).await;
+        let note = store.add_note(a.workspace.workspace_id, conversation, Some(ana.staff_id), "call back", NOW).await;
         let note = note.unwrap().expect("a note on the workspace's own conversation");
         assert_eq!((note.author.as_deref(), note.body.as_str()), (Some("Ana"), "call back"), "{backend}");
         assert_eq!(store.list_notes(a.workspace.workspace_id, conversation).await.unwrap(), [note]);
 
-        let foreign = store.add_note(b.workspace.workspace_id, conversation, bo.staff_id, "x", NOW).await.unwrap();
+        let foreign =
+            store.add_note(b.workspace.workspace_id, conversation, Some(bo.staff_id), "x", NOW).await.unwrap();
         assert!(foreign.is_none(), "another workspace's conversation is not found, {backend}");
-        let outsider = store.add_note(a.workspace.workspace_id, conversation, bo.staff_id, "x", NOW).await.unwrap();
+        let outsider =
+            store.add_note(a.workspace.workspace_id, conversation, Some(bo.staff_id), "x", NOW).await.unwrap();
         assert!(outsider.is_none(), "a staff member of another workspace cannot write here, {backend}");
         assert_eq!(store.list_notes(a.workspace.workspace_id, conversation).await.unwrap().len(), 1);
     })

@@ -109,6 +109,12 @@ async fn update(
     let status: ConversationStatus = input.status.parse().map_err(|e: switchboard_domain::channel::UnknownName| {
         Problem::unprocessable("invalid-status", e.to_string())
     })?;
+    if status == ConversationStatus::Snoozed {
+        return Err(Problem::unprocessable(
+            "invalid-status",
+            format!("a snooze needs an end: POST {{\"until\": ...}} to /api/v1/conversations/{raw}/snooze"),
+        ));
+    }
     let conversation = state
         .store
         .set_conversation_status(workspace_id, id, status, now_ms())

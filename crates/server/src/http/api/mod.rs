@@ -6,6 +6,8 @@ mod conversations;
 mod debug;
 mod messages;
 pub mod openapi;
+mod organizing;
+mod teamwork;
 
 use axum::Router;
 
@@ -25,6 +27,20 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/conversations/{conversation_id}"),
     ("patch", "/api/v1/conversations/{conversation_id}"),
     ("get", "/api/v1/conversations/{conversation_id}/messages"),
+    ("get", "/api/v1/conversations/{conversation_id}/notes"),
+    ("post", "/api/v1/conversations/{conversation_id}/notes"),
+    ("put", "/api/v1/conversations/{conversation_id}/assignee"),
+    ("post", "/api/v1/conversations/{conversation_id}/snooze"),
+    ("put", "/api/v1/conversations/{conversation_id}/labels/{label_id}"),
+    ("delete", "/api/v1/conversations/{conversation_id}/labels/{label_id}"),
+    ("get", "/api/v1/labels"),
+    ("post", "/api/v1/labels"),
+    ("delete", "/api/v1/labels/{label_id}"),
+    ("get", "/api/v1/canned-responses"),
+    ("post", "/api/v1/canned-responses"),
+    ("patch", "/api/v1/canned-responses/{canned_response_id}"),
+    ("delete", "/api/v1/canned-responses/{canned_response_id}"),
+    ("get", "/api/v1/staff"),
     ("post", "/api/v1/messages"),
     ("get", "/api/v1/messages/{message_id}"),
     ("get", "/api/v1/channels"),
@@ -38,6 +54,8 @@ pub fn router() -> Router<AppState> {
         .merge(contacts::router())
         .merge(conversations::router())
         .merge(messages::router())
+        .merge(teamwork::router())
+        .merge(organizing::router())
         .merge(debug::router())
         .merge(openapi::router())
 }

@@ -54,6 +54,20 @@ fn paging() -> Vec<Value> {
 
 /// The whole document.
 pub fn document() -> Value {
+    let mut document = core_document();
+    if let (Some(paths), Value::Object(more)) = (document["paths"].as_object_mut(), teamwork_paths()) {
+        paths.extend(more);
+    }
+    if let (Some(schemas), Value::Object(more)) =
+        (document["components"]["schemas"].as_object_mut(), teamwork_schemas())
+    {
+        schemas.extend(more);
+    }
+    document
+}
+
+/// Contacts, conversations, messages and the debugging views.
+fn core_document() -> Value {
     let mut conversation_filters = vec![
         query(
             "channel_id",
@@ -205,10 +219,12 @@ fn components() -> Value {
                 "status": { "enum": ["open", "pending", "snoozed", "resolved"] }, "unread_count": { "type": "integer" },
                 "last_message_at": { "type": ["string", "null"], "format": "date-time" },
                 "last_channel_id": { "type": ["string", "null"], "format": "uuid" },
+                "assignee_staff_id": { "type": ["string", "null"], "format": "uuid" },
+                "snoozed_until": { "type": ["string", "null"], "format": "date-time" },
                 "created_at": { "type": "string", "format": "date-time" }, "updated_at": { "type": "string", "format": "date-time" } } },
             "ConversationPage": page("Conversation"),
             "ConversationUpdate": { "type": "object", "required": ["status"], "additionalProperties": false, "properties": {
-                "status": { "enum": ["open", "pending", "snoozed", "resolved"] } } },
+                "status": { "enum": ["open", "pending", "resolved"], "description": "To snooze, POST to the conversation's snooze." } } },
             "SendMessage": { "type": "object", "required": ["channel_id"], "additionalProperties": false,
                 "description": "Give exactly one of contact_id and to.", "properties": {
                 "channel_id": { "type": "string", "format": "uuid" }, "contact_id": { "type": "string", "format": "uuid" },
@@ -243,6 +259,99 @@ fn components() -> Value {
                 "run_at": { "type": "string" }, "created_at": { "type": "string" }, "updated_at": { "type": "string" } } },
             "JobList": list("Job")
         }
+    })
+}
+
+/// Notes, assignment, snoozing, labels, saved replies and the staff list.
+fn teamwork_paths() -> Value {
+    let conversation = || path_id("conversation_id");
+    json!({
+        "/api/v1/conversations/{conversation_id}/notes": {
+            "get": { "summary": "A conversation's private notes, oldest first", "parameters": [conversation()],
+                     "responses": merge(ok(200, "NoteList", "Notes"), problem_responses(&[401, 404])) },
+            "post": { "summary": "Leave a private note (never sent to the customer)", "parameters": [conversation()],
+                      "requestBody": body("NewNote"),
+                      "responses": merge(ok(201, "Note", "The note"), problem_responses(&[401, 404, 422])) }
+        },
+        "/api/v1/conversations/{conversation_id}/assignee": {
+            "put": { "summary": "Assign the conversation to a staff member, or to nobody", "parameters": [conversation()],
+                     "requestBody": body("Assignment"),
+                     "responses": merge(ok(200, "Conversation", "The conversation"), problem_responses(&[401, 404, 422])) }
+        },
+        "/api/v1/conversations/{conversation_id}/snooze": {
+            "post": { "summary": "Snooze until a time; it reopens then, or when the customer writes", "parameters": [conversation()],
+                      "requestBody": body("Snooze"),
+                      "responses": merge(ok(200, "Conversation", "The snoozed conversation"), problem_responses(&[401, 404, 422])) }
+        },
+        "/api/v1/conversations/{conversation_id}/labels/{label_id}": {
+            "put": { "summary": "Put a label on the conversation (again is a no-op)", "parameters": [conversation(), path_id("label_id")],
+                     "responses": merge(json!({ "204": { "description": "Labelled" } }), problem_responses(&[401, 404])) },
+            "delete": { "summary": "Take a label off the conversation", "parameters": [conversation(), path_id("label_id")],
+                        "responses": merge(json!({ "204": { "description": "Unlabelled" } }), problem_responses(&[401, 404])) }
+        },
+        "/api/v1/labels": {
+            "get": { "summary": "The workspace's labels by name", "responses": merge(ok(200, "LabelList", "Labels"), problem_responses(&[401])) },
+            "post": { "summary": "Create a label", "requestBody": body("NewLabel"),
+                      "responses": merge(ok(201, "Label", "The label"), problem_responses(&[401, 409, 422])) }
+        },
+        "/api/v1/labels/{label_id}": {
+            "delete": { "summary": "Delete a label and take it off every conversation", "parameters": [path_id("label_id")],
+                        "responses": merge(json!({ "204": { "description": "Deleted" } }), problem_responses(&[401, 404])) }
+        },
+        "/api/v1/canned-responses": {
+            "get": { "summary": "Saved replies by shortcut", "responses": merge(ok(200, "CannedResponseList", "Saved replies"), problem_responses(&[401])) },
+            "post": { "summary": "Save a reply under a shortcut", "requestBody": body("CannedResponseInput"),
+                      "responses": merge(ok(201, "CannedResponse", "The saved reply"), problem_responses(&[401, 409, 422])) }
+        },
+        "/api/v1/canned-responses/{canned_response_id}": {
+            "patch": { "summary": "Change a saved reply", "parameters": [path_id("canned_response_id")], "requestBody": body("CannedResponseInput"),
+                       "responses": merge(ok(200, "CannedResponse", "The saved reply"), problem_responses(&[401, 404, 409, 422])) },
+            "delete": { "summary": "Delete a saved reply", "parameters": [path_id("canned_response_id")],
+                        "responses": merge(json!({ "204": { "description": "Deleted" } }), problem_responses(&[401, 404])) }
+        },
+        "/api/v1/staff": {
+            "get": { "summary": "The workspace's staff, for assignment", "responses": merge(ok(200, "StaffList", "Staff"), problem_responses(&[401])) }
+        }
+    })
+}
+
+fn teamwork_schemas() -> Value {
+    let list = |item: &str| {
+        json!({
+            "type": "object", "required": ["data"],
+            "properties": { "data": { "type": "array", "items": { "$ref": format!("#/components/schemas/{item}") } } }
+        })
+    };
+    let time = || json!({ "type": "string", "format": "date-time" });
+    let id = || json!({ "type": "string", "format": "uuid" });
+    json!({
+        "Note": { "type": "object", "properties": {
+            "id": id(), "conversation_id": id(), "staff_id": { "type": ["string", "null"], "format": "uuid" },
+            "author": { "type": ["string", "null"] }, "body": { "type": "string" }, "created_at": time() } },
+        "NoteList": list("Note"),
+        "NewNote": { "type": "object", "required": ["body"], "additionalProperties": false, "properties": {
+            "body": { "type": "string", "minLength": 1, "maxLength": 10000 },
+            "staff_id": { "type": ["string", "null"], "format": "uuid", "description": "The author; none for an integration." } } },
+        "Assignment": { "type": "object", "required": ["staff_id"], "additionalProperties": false, "properties": {
+            "staff_id": { "type": ["string", "null"], "format": "uuid" } } },
+        "Snooze": { "type": "object", "required": ["until"], "additionalProperties": false, "properties": {
+            "until": { "type": "string", "format": "date-time", "description": "In the future." } } },
+        "Label": { "type": "object", "properties": {
+            "id": id(), "name": { "type": "string" }, "colour": { "type": "string", "pattern": "^#[0-9a-f]{6}$" }, "created_at": time() } },
+        "LabelList": list("Label"),
+        "NewLabel": { "type": "object", "required": ["name"], "additionalProperties": false, "properties": {
+            "name": { "type": "string", "minLength": 1, "maxLength": 40 },
+            "colour": { "type": "string", "pattern": "^#[0-9a-fA-F]{6}$", "description": "Picked from a palette when left out." } } },
+        "CannedResponse": { "type": "object", "properties": {
+            "id": id(), "shortcut": { "type": "string" }, "body": { "type": "string" }, "created_at": time(), "updated_at": time() } },
+        "CannedResponseList": list("CannedResponse"),
+        "CannedResponseInput": { "type": "object", "required": ["shortcut", "body"], "additionalProperties": false, "properties": {
+            "shortcut": { "type": "string", "pattern": "^/?[\\p{L}\\p{N}_-]{1,32}$", "description": "Typed after '/' in the reply box." },
+            "body": { "type": "string", "minLength": 1, "maxLength": 5000 } } },
+        "Staff": { "type": "object", "properties": {
+            "id": id(), "email": { "type": "string" }, "name": { "type": "string" }, "role": { "enum": ["admin", "agent"] },
+            "active": { "type": "boolean" } } },
+        "StaffList": list("Staff")
     })
 }
 

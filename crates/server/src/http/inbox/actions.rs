@@ -19,9 +19,6 @@ use crate::live::{Change, ChangeKind};
 use crate::outbound::{Recipient, SendRequest};
 use crate::state::AppState;
 
-/// The longest private note accepted, in characters.
-const MAX_NOTE_CHARS: usize = 10_000;
-
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inbox/conversations/{conversation_id}/reply", post(reply))
@@ -150,13 +147,12 @@ async fn add_note(
     if let Some(refused) = signed_in.refuse_forged(&form.csrf) {
         return refused;
     }
-    let body = form.body.trim();
-    if body.is_empty() || body.chars().count() > MAX_NOTE_CHARS {
-        let detail = format!("a note needs between 1 and {MAX_NOTE_CHARS} characters");
-        return Problem::unprocessable("note-length", detail).into_response();
-    }
+    let body = match crate::http::checks::note_body(&form.body) {
+        Ok(body) => body,
+        Err(problem) => return problem.into_response(),
+    };
     let staff = &signed_in.session.staff;
-    match state.store.add_note(staff.workspace_id, conversation_id, staff.staff_id, body, now_ms()).await {
+    match state.store.add_note(staff.workspace_id, conversation_id, Some(staff.staff_id), body, now_ms()).await {
         Ok(Some(_)) => changed(&state, &signed_in, conversation_id, ChangeKind::Conversation),
         Ok(None) => not_found(conversation_id).into_response(),
         Err(error) => Problem::from(error).into_response(),

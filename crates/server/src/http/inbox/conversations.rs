@@ -40,6 +40,10 @@ pub(super) struct ListParams {
     status: Option<String>,
     /// `me` for the conversations assigned to the signed-in staff member.
     assignee: Option<String>,
+    /// Only conversations with messages on this channel.
+    channel: Option<String>,
+    /// Only conversations carrying this label.
+    label: Option<String>,
     /// The conversation open beside the list, to highlight it.
     current: Option<ConversationId>,
 }
@@ -50,6 +54,8 @@ impl ListParams {
             status: self.status.as_deref().and_then(|s| s.parse::<ConversationStatus>().ok()),
             assignee: (self.assignee.as_deref() == Some("me")).then_some(signed_in.session.staff.staff_id),
             search: self.q.clone().filter(|q| !q.trim().is_empty()),
+            channel: self.channel.as_deref().and_then(|c| c.parse().ok()),
+            label: self.label.as_deref().and_then(|l| l.parse().ok()),
         }
     }
 
@@ -62,8 +68,10 @@ impl ListParams {
         if let Some(status) = self.status.as_deref().filter(|s| !s.is_empty()) {
             query.append_pair("status", status);
         }
-        if let Some(assignee) = self.assignee.as_deref().filter(|s| !s.is_empty()) {
-            query.append_pair("assignee", assignee);
+        for (name, value) in [("assignee", &self.assignee), ("channel", &self.channel), ("label", &self.label)] {
+            if let Some(value) = value.as_deref().filter(|s| !s.is_empty()) {
+                query.append_pair(name, value);
+            }
         }
         let query = query.finish();
         if query.is_empty() { query } else { format!("?{query}") }

@@ -1,0 +1,136 @@
+//! Labels, saved replies and snoozing: how staff sort and pace their conversations.
+
+use switchboard_domain::ConversationStatus;
+use switchboard_store::StoreError;
+use switchboard_store::testing::on_every_backend;
+use switchboard_store::writes::InboxQuery;
+
+use crate::fixtures::*;
+
+#[tokio::test]
+async fn a_label_sorts_conversations_of_its_own_workspace_only() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let b = workspace_with_sms_channel(&store, "B").await;
+        let (ws_a, ws_b) = (a.workspace.workspace_id, b.workspace.workspace_id);
+        store.ingest_batch(&[inbound_sms(&a, "SM1", "+14155550123", "Refund please", NOW)]).await.unwrap();
+        store.ingest_batch(&[inbound_sms(&a, "SM2", "+14155550199", "Booking", NOW + 10)]).await.unwrap();
+        store.ingest_batch(&[inbound_sms(&b, "SM3", "+14155550123", "Hello", NOW + 20)]).await.unwrap();
+        let inbox = store.list_inbox(ws_a, &InboxQuery::default(), 10).await.unwrap();
+        let refund = inbox.iter().find(|e| e.last_body.as_deref() == Some("Refund please")).unwrap();
+        let refund_id = refund.conversation.conversation_id;
+        let other_id =
+            store.list_inbox(ws_b, &InboxQuery::default(), 10).await.unwrap()[0].conversation.conversation_id;
+
+        let billing = store.create_label(ws_a, " Billing ", "#aa3300", NOW).await.unwrap();
+        assert_eq!(billing.name, "Billing");
+        let again = store.create_label(ws_a, "BILLING", "#000000", NOW).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "names are unique in any case, {backend}");
+        store.create_label(ws_b, "Billing", "#000000", NOW).await.expect("another workspace may use the name");
+
+        assert!(store.label_conversation(ws_a, refund_id, billing.label_id, NOW + 30).await.unwrap());
+        assert!(
+            store.label_conversation(ws_a, refund_id, billing.label_id, NOW + 31).await.unwrap(),
+            "again is a no-op"
+        );
+        assert!(!store.label_conversation(ws_b, other_id, billing.label_id, NOW).await.unwrap(), "{backend}");
+        assert!(!store.label_conversation(ws_a, other_id, billing.label_id, NOW).await.unwrap(), "{backend}");
+
+        let labelled = InboxQuery { label: Some(billing.label_id), ..Default::default() };
+        let found = store.list_inbox(ws_a, &labelled, 10).await.unwrap();
+        assert_eq!(found.len(), 1, "{backend}");
+        assert_eq!(found[0].conversation.conversation_id, refund_id);
+        assert_eq!(found[0].labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["Billing"]);
+        assert!(store.list_inbox(ws_b, &labelled, 10).await.unwrap().is_empty(), "{backend}");
+
+        assert!(!store.delete_label(ws_b, billing.label_id).await.unwrap(), "another workspace cannot delete it");
+        assert!(store.unlabel_conversation(ws_a, refund_id, billing.label_id).await.unwrap());
+        assert!(!store.unlabel_conversation(ws_a, refund_id, billing.label_id).await.unwrap());
+        store.label_conversation(ws_a, refund_id, billing.label_id, NOW + 40).await.unwrap();
+        assert!(store.delete_label(ws_a, billing.label_id).await.unwrap());
+        let after = store.list_inbox(ws_a, &InboxQuery::default(), 10).await.unwrap();
+        assert!(after.iter().all(|e| e.labels.is_empty()), "a deleted label leaves every conversation, {backend}");
+        assert_eq!(store.list_labels(ws_a).await.unwrap(), []);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_inbox_filters_by_the_channel_a_conversation_spans() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let ws = a.workspace.workspace_id;
+        store.ingest_batch(&[inbound_sms(&a, "SM1", "+14155550123", "By SMS", NOW)]).await.unwrap();
+        let on_channel = InboxQuery { channel: Some(a.channel.channel_id), ..Default::default() };
+        assert_eq!(store.list_inbox(ws, &on_channel, 10).await.unwrap().len(), 1, "{backend}");
+        let elsewhere = InboxQuery { channel: Some(switchboard_domain::ChannelId::new()), ..Default::default() };
+        assert!(store.list_inbox(ws, &elsewhere, 10).await.unwrap().is_empty(), "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_shortcut_names_one_saved_reply_per_workspace() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let b = workspace_with_sms_channel(&store, "B").await;
+        let (ws_a, ws_b) = (a.workspace.workspace_id, b.workspace.workspace_id);
+        let hours = store.create_canned_response(ws_a, "hours", "We open at 9.", NOW).await.unwrap();
+        let clash = store.create_canned_response(ws_a, "HOURS", "Other", NOW).await;
+        assert!(matches!(clash, Err(StoreError::Conflict(_))), "{backend}");
+        store.create_canned_response(ws_b, "hours", "Elsewhere", NOW).await.unwrap();
+        let thanks = store.create_canned_response(ws_a, "thanks", "Thank you!", NOW).await.unwrap();
+
+        let renamed = store.update_canned_response(ws_a, hours.canned_response_id, "open", "We open at 8.", NOW + 1);
+        let renamed = renamed.await.unwrap().unwrap();
+        assert_eq!(
+            (renamed.shortcut.as_str(), renamed.body.as_str(), renamed.updated_at),
+            ("open", "We open at 8.", NOW + 1)
+        );
+        let taken = store.update_canned_response(ws_a, thanks.canned_response_id, "Open", "x", NOW + 2).await;
+        assert!(matches!(taken, Err(StoreError::Conflict(_))), "{backend}");
+        let foreign = store.update_canned_response(ws_b, thanks.canned_response_id, "x", "x", NOW).await.unwrap();
+        assert!(foreign.is_none(), "another workspace cannot change it, {backend}");
+
+        let shortcuts: Vec<_> =
+            store.list_canned_responses(ws_a).await.unwrap().into_iter().map(|c| c.shortcut).collect();
+        assert_eq!(shortcuts, ["open", "thanks"], "{backend}");
+        assert!(!store.delete_canned_response(ws_b, thanks.canned_response_id).await.unwrap());
+        assert!(store.delete_canned_response(ws_a, thanks.canned_response_id).await.unwrap());
+        assert_eq!(store.list_canned_responses(ws_a).await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_snoozed_conversation_wakes_at_its_time_or_when_the_customer_writes() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let ws = a.workspace.workspace_id;
+        store.ingest_batch(&[inbound_sms(&a, "SM1", "+14155550123", "Hi", NOW)]).await.unwrap();
+        store.ingest_batch(&[inbound_sms(&a, "SM2", "+14155550199", "Hello", NOW)]).await.unwrap();
+        let inbox = store.list_inbox(ws, &InboxQuery::default(), 10).await.unwrap();
+        let of = |phone: &str| {
+            inbox.iter().find(|e| e.contact_address.as_deref() == Some(phone)).unwrap().conversation.conversation_id
+        };
+        let (first, second) = (of("+14155550123"), of("+14155550199"));
+        let other_workspace = switchboard_domain::WorkspaceId::new();
+        assert!(store.snooze_conversation(other_workspace, first, NOW + 100, NOW).await.unwrap().is_none());
+
+        let snoozed = store.snooze_conversation(ws, first, NOW + 100, NOW + 1).await.unwrap().unwrap();
+        assert_eq!((snoozed.status, snoozed.snoozed_until), (ConversationStatus::Snoozed, Some(NOW + 100)));
+        store.snooze_conversation(ws, second, NOW + 200, NOW + 1).await.unwrap().unwrap();
+        assert_eq!(store.next_wake_at().await.unwrap(), Some(NOW + 100), "{backend}");
+
+        assert!(store.wake_snoozed(NOW + 99).await.unwrap().is_empty(), "not yet, {backend}");
+        let woken = store.wake_snoozed(NOW + 100).await.unwrap();
+        assert_eq!(woken.iter().map(|c| c.conversation_id).collect::<Vec<_>>(), [first]);
+        assert_eq!((woken[0].status, woken[0].snoozed_until), (ConversationStatus::Open, None));
+
+        store.ingest_batch(&[inbound_sms(&a, "SM3", "+14155550199", "Any news?", NOW + 150)]).await.unwrap();
+        let reopened = store.get_conversation(ws, second).await.unwrap().unwrap();
+        assert_eq!((reopened.status, reopened.snoozed_until), (ConversationStatus::Open, None), "{backend}");
+        assert_eq!(store.next_wake_at().await.unwrap(), None, "{backend}");
+    })
+    .await;
+}
