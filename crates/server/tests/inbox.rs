@@ -6,33 +6,9 @@ mod common;
 use std::time::Duration;
 
 use common::browser::{Browser, hidden_field, location, read_events_until};
+use common::staff::*;
 use common::*;
-use switchboard_domain::StaffRole;
 use switchboard_server::admin;
-use switchboard_store::model::Workspace;
-use switchboard_store::writes::InboxQuery;
-
-const EMAIL: &str = "ana@clinic.example";
-const PASSWORD: &str = "a long enough passphrase";
-
-async fn staff(app: &TestApp, workspace: &Workspace, email: &str) {
-    admin::create_staff(&app.store, workspace, email, "Ana", StaffRole::Agent, PASSWORD).await.unwrap();
-}
-
-async fn signed_in(app: &TestApp) -> Browser {
-    staff(app, &app.workspace, EMAIL).await;
-    let mut browser = Browser::new(&app.url);
-    let answer = browser.sign_in(EMAIL, PASSWORD).await;
-    assert_eq!(answer.status(), 303, "{}", app.backend);
-    assert_eq!(location(&answer).as_deref(), Some("/inbox"));
-    browser
-}
-
-async fn only_conversation(app: &TestApp) -> String {
-    let entries = app.store.list_inbox(app.workspace.workspace_id, &InboxQuery::default(), 10).await.unwrap();
-    assert_eq!(entries.len(), 1, "{}", app.backend);
-    entries[0].conversation.conversation_id.to_string()
-}
 
 #[tokio::test]
 async fn pages_without_a_session_send_the_browser_to_sign_in() {
@@ -214,7 +190,8 @@ async fn the_reply_box_warns_before_a_whatsapp_reply_outside_the_window_and_show
         let conversation = only_conversation(&app).await;
         let page = browser.get(&format!("/inbox/conversations/{conversation}")).await.text().await.unwrap();
         let whatsapp_option = format!("<option value=\"{}\"", app.whatsapp.channel_id);
-        let option = &page[page.find(&whatsapp_option).expect("WhatsApp is offered for a phone number")..];
+        let reply_form = &page[page.find("class=\"reply\"").unwrap()..];
+        let option = &reply_form[reply_form.find(&whatsapp_option).expect("WhatsApp is offered for a phone number")..];
         let option = &option[..option.find('>').unwrap()];
         assert!(option.contains("data-window-closed"), "{}: {option}", app.backend);
         assert!(page.contains("data-window-warning hidden"), "SMS is picked, so the warning waits");
@@ -223,7 +200,8 @@ async fn the_reply_box_warns_before_a_whatsapp_reply_outside_the_window_and_show
         app.customer_whatsapp(CUSTOMER, "Hi on WhatsApp", None).await;
         let page = browser.get(&format!("/inbox/conversations/{conversation}")).await.text().await.unwrap();
         assert!(!page.contains("data-window-closed"), "the customer just wrote on WhatsApp");
-        let selected = &page[page.find(&whatsapp_option).unwrap()..];
+        let reply_form = &page[page.find("class=\"reply\"").unwrap()..];
+        let selected = &reply_form[reply_form.find(&whatsapp_option).unwrap()..];
         assert!(
             selected[..selected.find('>').unwrap()].contains("selected"),
             "replies go where the customer wrote last"

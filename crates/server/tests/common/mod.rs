@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod chrome;
+pub mod staff;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -29,7 +29,12 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Tells open pages that a conversation changed, and sends the browser back to it.
-fn changed(state: &AppState, signed_in: &SignedIn, conversation_id: ConversationId, kind: ChangeKind) -> Response {
+pub(super) fn changed(
+    state: &AppState,
+    signed_in: &SignedIn,
+    conversation_id: ConversationId,
+    kind: ChangeKind,
+) -> Response {
     state.live.publish(Change {
         workspace_id: signed_in.session.staff.workspace_id,
         conversation_id: Some(conversation_id),

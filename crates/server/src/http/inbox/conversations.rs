@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde::Deserialize;
 use switchboard_domain::{ChannelId, ChannelKind, ConversationId, ConversationStatus, Direction};
-use switchboard_store::model::{Channel, Contact, Conversation, Message, Note, StaffMember};
+use switchboard_store::model::{CannedResponse, Channel, Contact, Conversation, Label, Message, Note, StaffMember};
 use switchboard_store::writes::InboxQuery;
 
 use super::session::{self, SignedIn};
@@ -95,14 +95,19 @@ async fn list_context(
     params: &ListParams,
 ) -> Result<minijinja::Value, Problem> {
     let query = params.query(signed_in);
-    let entries = state.store.list_inbox(signed_in.session.staff.workspace_id, &query, LIST_LIMIT).await?;
+    let workspace_id = signed_in.session.staff.workspace_id;
+    let entries = state.store.list_inbox(workspace_id, &query, LIST_LIMIT).await?;
     Ok(minijinja::context! {
         entries => entries,
         query => minijinja::context! {
             search => query.search,
             status => query.status.map(|s| s.as_str()),
             mine => query.assignee.is_some(),
+            channel => query.channel,
+            label => query.label,
         },
+        filter_channels => state.store.list_channels(workspace_id).await?,
+        filter_labels => state.store.list_labels(workspace_id).await?,
         list_query => params.query_string(),
         fragment_query => params.fragment_query_string(),
         current => params.current,
@@ -120,6 +125,10 @@ pub(super) struct Opened {
     notes: Vec<Note>,
     staff: Vec<StaffMember>,
     channels: Vec<Channel>,
+    /// The labels on the conversation, and every label of the workspace.
+    labels: Vec<Label>,
+    all_labels: Vec<Label>,
+    canned_responses: Vec<CannedResponse>,
     /// WhatsApp channels on which the customer has not written for 24 hours: only an approved
     /// template may be sent there.
     whatsapp_window_closed: Vec<ChannelId>,
@@ -139,6 +148,15 @@ impl Opened {
         let notes = state.store.list_notes(workspace_id, conversation_id).await?;
         let staff = state.store.list_staff(workspace_id).await?.into_iter().filter(|s| s.active).collect();
         let channels = state.store.list_channels(workspace_id).await?;
+        let labels = state
+            .store
+            .conversation_labels(workspace_id, &[conversation_id])
+            .await?
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect();
+        let all_labels = state.store.list_labels(workspace_id).await?;
+        let canned_responses = state.store.list_canned_responses(workspace_id).await?;
         let mut whatsapp_window_closed = Vec::new();
         for channel in channels.iter().filter(|c| c.kind == ChannelKind::Whatsapp) {
             let last = state.store.last_inbound_at(workspace_id, contact.contact_id, channel.channel_id).await?;
@@ -146,7 +164,18 @@ impl Opened {
                 whatsapp_window_closed.push(channel.channel_id);
             }
         }
-        Ok(Self { conversation, contact, messages, notes, staff, channels, whatsapp_window_closed })
+        Ok(Self {
+            conversation,
+            contact,
+            messages,
+            notes,
+            staff,
+            channels,
+            labels,
+            all_labels,
+            canned_responses,
+            whatsapp_window_closed,
+        })
     }
 
     fn label(&self) -> String {
@@ -193,6 +222,9 @@ impl Opened {
             timeline => timeline.into_iter().map(|(_, item)| item).collect::<Vec<_>>(),
             staff_members => &self.staff,
             channel_kinds => kinds,
+            labels => &self.labels,
+            other_labels => self.all_labels.iter().filter(|l| !self.labels.contains(l)).collect::<Vec<_>>(),
+            snooze_default => super::organizing::tomorrow_at_nine_utc(now_ms()),
             csrf => &signed_in.session.csrf_token,
         }
     }
@@ -219,6 +251,7 @@ pub(super) async fn page(
                     reply_body => reply.body,
                     reply_error => reply.error,
                     reply_key => session::random_token(),
+                    canned_responses => &opened.canned_responses,
                 }
             }
         }

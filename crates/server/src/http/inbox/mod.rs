@@ -6,7 +6,9 @@ mod actions;
 mod assets;
 mod conversations;
 mod events;
+mod organizing;
 pub mod session;
+mod settings;
 mod sign_in;
 pub mod throttle;
 mod views;
@@ -30,6 +32,8 @@ pub fn router() -> Router<AppState> {
         .merge(sign_in::router())
         .merge(conversations::router())
         .merge(actions::router())
+        .merge(organizing::router())
+        .merge(settings::router())
         .merge(events::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -50,6 +54,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("list.html", include_str!("../../../templates/list.html")),
         ("timeline.html", include_str!("../../../templates/timeline.html")),
         ("reply.html", include_str!("../../../templates/reply.html")),
+        ("settings.html", include_str!("../../../templates/settings.html")),
     ] {
         env.add_template(name, source).expect("the inbox templates compile");
     }

@@ -72,6 +72,19 @@ impl SignedIn {
     }
 }
 
+impl SignedIn {
+    /// The refusal of a request only an administrator may make; `None` for an administrator.
+    pub fn refuse_unless_admin(&self) -> Option<Response> {
+        (!self.session.staff.role.can_administer()).then(|| {
+            (
+                axum::http::StatusCode::FORBIDDEN,
+                "Only an administrator can change this. Ask an administrator of your workspace.",
+            )
+                .into_response()
+        })
+    }
+}
+
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
