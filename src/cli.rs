@@ -273,6 +273,26 @@ pub enum BenchCommand {
     /// the ceiling (a handler that only verifies and parses), then checks every acknowledged
     /// MessageSid is stored exactly once.
     Ingest(BenchIngestArgs),
+    /// The inbox's pages over a generated workspace (100,000 conversations and 1,000,000
+    /// messages by default): the conversation list, its next page, a conversation, and a
+    /// search, each requested one at a time by a signed-in browser; reports p50 and p99.
+    Inbox(BenchInboxArgs),
+}
+
+#[derive(Args, Clone)]
+pub struct BenchInboxArgs {
+    /// Conversations to generate.
+    #[arg(long, default_value_t = 100_000)]
+    pub conversations: i64,
+    /// Messages per conversation.
+    #[arg(long, default_value_t = 10)]
+    pub messages_per_conversation: i64,
+    /// Requests per page kind (searches: a tenth of it).
+    #[arg(long, default_value_t = 200)]
+    pub requests: usize,
+    /// Only this backend (sqlite or postgres); both by default.
+    #[arg(long)]
+    pub backend: Option<String>,
 }
 
 #[derive(Args, Clone)]

@@ -2,6 +2,7 @@
 //! never assert a time. Each one stops by itself after a fixed number of requests.
 
 pub mod ceiling;
+pub mod inbox;
 pub mod ingest;
 pub mod load;
 pub mod workload;

@@ -5,5 +5,6 @@ use crate::cli::BenchCommand;
 pub async fn run(command: &BenchCommand) -> anyhow::Result<()> {
     match command {
         BenchCommand::Ingest(args) => crate::bench::ingest::run(args).await,
+        BenchCommand::Inbox(args) => crate::bench::inbox::run(args).await,
     }
 }

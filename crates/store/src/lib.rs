@@ -8,6 +8,8 @@ pub mod model;
 pub mod postgres;
 pub mod queue;
 pub mod repo;
+#[cfg(feature = "testing")]
+pub mod seed;
 mod sql;
 pub mod sqlite;
 #[cfg(feature = "testing")]

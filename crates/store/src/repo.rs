@@ -217,7 +217,7 @@ pub trait InboxRepo: Send + Sync {
         workspace_id: WorkspaceId,
         query: &InboxQuery,
         limit: u32,
-    ) -> StoreResult<Vec<InboxEntry>>;
+    ) -> StoreResult<Page<InboxEntry>>;
     /// The latest `limit` messages of a conversation, oldest first, as its timeline shows them.
     async fn latest_messages(
         &self,

@@ -155,4 +155,6 @@ pub struct InboxQuery {
     pub channel: Option<switchboard_domain::ChannelId>,
     /// Only the conversations carrying this label.
     pub label: Option<switchboard_domain::LabelId>,
+    /// The cursor of the previous page: the conversations after it.
+    pub after: Option<String>,
 }

@@ -36,7 +36,7 @@ pub async fn signed_in_as(app: &TestApp, role: StaffRole) -> Browser {
 
 /// The id of the workspace's only conversation.
 pub async fn only_conversation(app: &TestApp) -> String {
-    let entries = app.store.list_inbox(app.workspace.workspace_id, &InboxQuery::default(), 10).await.unwrap();
+    let entries = app.store.list_inbox(app.workspace.workspace_id, &InboxQuery::default(), 10).await.unwrap().items;
     assert_eq!(entries.len(), 1, "{}", app.backend);
     entries[0].conversation.conversation_id.to_string()
 }

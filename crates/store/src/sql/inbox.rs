@@ -1,6 +1,6 @@
-//! The inbox list: conversations newest activity first, each with its contact, the channels it
-//! spans, its labels and its last message, filtered by status, assignee, channel and label, and
-//! searched by name, identity or words.
+//! The inbox list: conversations newest activity first (the activity index), a page at a time by
+//! cursor, each with its contact, the channels it spans, its labels and its last message;
+//! filtered by status, assignee, channel and label, and searched by name, identity or words.
 
 /// A search term as a `like` pattern: lowercase, its wildcards escaped, matching anywhere.
 pub(crate) fn like_pattern(term: &str) -> String {
@@ -26,10 +26,12 @@ macro_rules! impl_inbox_repo {
                 workspace_id: switchboard_domain::WorkspaceId,
                 query: &$crate::writes::InboxQuery,
                 limit: u32,
-            ) -> $crate::StoreResult<Vec<$crate::model::InboxEntry>> {
+            ) -> $crate::StoreResult<$crate::model::Page<$crate::model::InboxEntry>> {
                 use $crate::sql::decode::get;
-                let pattern = query.search.as_deref().filter(|s| !s.trim().is_empty()).map($crate::sql::inbox::like_pattern);
-                let rows = sqlx::query(
+                let after = query.after.as_deref().map($crate::sql::cursor::decode).transpose()?;
+                // Only the conditions asked for, so that each shape gets its own plan: newest
+                // first along the workspace's activity index, stopping after one page.
+                let mut sql = sqlx::QueryBuilder::<$db>::new(
                     "select c.*, k.display_name, \
                        (select i.value from contact_identities i where i.contact_id = c.contact_id \
                         order by i.created_at, i.identity_id limit 1) as contact_address, \
@@ -37,30 +39,40 @@ macro_rules! impl_inbox_repo {
                         order by m.message_id desc limit 1) as last_body, \
                        (select m.direction from messages m where m.conversation_id = c.conversation_id \
                         order by m.message_id desc limit 1) as last_direction \
-                     from conversations c join contacts k on k.contact_id = c.contact_id \
-                     where c.workspace_id = $1 and ($2 is null or c.status = $2) \
-                     and ($5 is null or c.assignee_staff_id = $5) \
-                     and ($6 is null or exists (select 1 from conversation_channels cc \
-                                               where cc.conversation_id = c.conversation_id and cc.channel_id = $6)) \
-                     and ($7 is null or exists (select 1 from conversation_labels cl \
-                                               where cl.conversation_id = c.conversation_id and cl.label_id = $7)) \
-                     and ($3 is null \
-                          or lower(coalesce(k.display_name, '')) like $3 escape '\\' \
-                          or exists (select 1 from contact_identities i where i.contact_id = c.contact_id \
-                                     and lower(i.value) like $3 escape '\\') \
-                          or exists (select 1 from messages m where m.conversation_id = c.conversation_id \
-                                     and lower(m.body) like $3 escape '\\')) \
-                     order by coalesce(c.last_message_at, c.created_at) desc, c.conversation_id desc limit $4",
-                )
-                .bind(workspace_id.0)
-                .bind(query.status.map(|s| s.as_str()))
-                .bind(pattern)
-                .bind(i64::from(limit))
-                .bind(query.assignee.map(|s| s.0))
-                .bind(query.channel.map(|c| c.0))
-                .bind(query.label.map(|l| l.0))
-                .fetch_all(self.read_pool())
-                .await?;
+                     from conversations c join contacts k on k.contact_id = c.contact_id where c.workspace_id = ",
+                );
+                sql.push_bind(workspace_id.0);
+                if let Some(status) = query.status {
+                    sql.push(" and c.status = ").push_bind(status.as_str());
+                }
+                if let Some(assignee) = query.assignee {
+                    sql.push(" and c.assignee_staff_id = ").push_bind(assignee.0);
+                }
+                if let Some(channel) = query.channel {
+                    sql.push(" and exists (select 1 from conversation_channels cc where cc.conversation_id = c.conversation_id and cc.channel_id = ")
+                        .push_bind(channel.0)
+                        .push(")");
+                }
+                if let Some(label) = query.label {
+                    sql.push(" and exists (select 1 from conversation_labels cl where cl.conversation_id = c.conversation_id and cl.label_id = ")
+                        .push_bind(label.0)
+                        .push(")");
+                }
+                if let Some(search) = query.search.as_deref().filter(|s| !s.trim().is_empty()) {
+                    let pattern = $crate::sql::inbox::like_pattern(search);
+                    sql.push(" and (lower(coalesce(k.display_name, '')) like ").push_bind(pattern.clone());
+                    sql.push(" escape '\\' or exists (select 1 from contact_identities i where i.contact_id = c.contact_id and lower(i.value) like ")
+                        .push_bind(pattern.clone());
+                    sql.push(" escape '\\') or exists (select 1 from messages m where m.conversation_id = c.conversation_id and lower(m.body) like ")
+                        .push_bind(pattern);
+                    sql.push(" escape '\\'))");
+                }
+                if let Some((at, id)) = after {
+                    sql.push(" and (c.updated_at < ").push_bind(at);
+                    sql.push(" or (c.updated_at = ").push_bind(at).push(" and c.conversation_id < ").push_bind(id).push("))");
+                }
+                sql.push(" order by c.updated_at desc, c.conversation_id desc limit ").push_bind(i64::from(limit) + 1);
+                let rows = sql.build().fetch_all(self.read_pool()).await?;
                 let mut entries = Vec::with_capacity(rows.len());
                 for row in &rows {
                     let direction: Option<String> = get!(row, "last_direction");
@@ -74,8 +86,11 @@ macro_rules! impl_inbox_repo {
                         labels: Vec::new(),
                     });
                 }
+                let (mut entries, next_cursor) = $crate::sql::cursor::paginate(entries, limit, |e: &$crate::model::InboxEntry| {
+                    (e.conversation.updated_at, e.conversation.conversation_id.0)
+                });
                 if entries.is_empty() {
-                    return Ok(entries);
+                    return Ok($crate::model::Page { items: entries, next_cursor });
                 }
                 let mut kinds = sqlx::QueryBuilder::<$db>::new(
                     "select cc.conversation_id, ch.kind from conversation_channels cc \
@@ -101,7 +116,7 @@ macro_rules! impl_inbox_repo {
                         entry.labels.push(label);
                     }
                 }
-                Ok(entries)
+                Ok($crate::model::Page { items: entries, next_cursor })
             }
 
             async fn latest_messages(

@@ -16,11 +16,11 @@ async fn a_label_sorts_conversations_of_its_own_workspace_only() {
         store.ingest_batch(&[inbound_sms(&a, "SM1", "+14155550123", "Refund please", NOW)]).await.unwrap();
         store.ingest_batch(&[inbound_sms(&a, "SM2", "+14155550199", "Booking", NOW + 10)]).await.unwrap();
         store.ingest_batch(&[inbound_sms(&b, "SM3", "+14155550123", "Hello", NOW + 20)]).await.unwrap();
-        let inbox = store.list_inbox(ws_a, &InboxQuery::default(), 10).await.unwrap();
+        let inbox = store.list_inbox(ws_a, &InboxQuery::default(), 10).await.unwrap().items;
         let refund = inbox.iter().find(|e| e.last_body.as_deref() == Some("Refund please")).unwrap();
         let refund_id = refund.conversation.conversation_id;
         let other_id =
-            store.list_inbox(ws_b, &InboxQuery::default(), 10).await.unwrap()[0].conversation.conversation_id;
+            store.list_inbox(ws_b, &InboxQuery::default(), 10).await.unwrap().items[0].conversation.conversation_id;
 
         let billing = store.create_label(ws_a, " Billing ", "#aa3300", NOW).await.unwrap();
         assert_eq!(billing.name, "Billing");
@@ -37,18 +37,18 @@ async fn a_label_sorts_conversations_of_its_own_workspace_only() {
         assert!(!store.label_conversation(ws_a, other_id, billing.label_id, NOW).await.unwrap(), "{backend}");
 
         let labelled = InboxQuery { label: Some(billing.label_id), ..Default::default() };
-        let found = store.list_inbox(ws_a, &labelled, 10).await.unwrap();
+        let found = store.list_inbox(ws_a, &labelled, 10).await.unwrap().items;
         assert_eq!(found.len(), 1, "{backend}");
         assert_eq!(found[0].conversation.conversation_id, refund_id);
         assert_eq!(found[0].labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["Billing"]);
-        assert!(store.list_inbox(ws_b, &labelled, 10).await.unwrap().is_empty(), "{backend}");
+        assert!(store.list_inbox(ws_b, &labelled, 10).await.unwrap().items.is_empty(), "{backend}");
 
         assert!(!store.delete_label(ws_b, billing.label_id).await.unwrap(), "another workspace cannot delete it");
         assert!(store.unlabel_conversation(ws_a, refund_id, billing.label_id).await.unwrap());
         assert!(!store.unlabel_conversation(ws_a, refund_id, billing.label_id).await.unwrap());
         store.label_conversation(ws_a, refund_id, billing.label_id, NOW + 40).await.unwrap();
         assert!(store.delete_label(ws_a, billing.label_id).await.unwrap());
-        let after = store.list_inbox(ws_a, &InboxQuery::default(), 10).await.unwrap();
+        let after = store.list_inbox(ws_a, &InboxQuery::default(), 10).await.unwrap().items;
         assert!(after.iter().all(|e| e.labels.is_empty()), "a deleted label leaves every conversation, {backend}");
         assert_eq!(store.list_labels(ws_a).await.unwrap(), []);
     })
@@ -62,9 +62,9 @@ async fn the_inbox_filters_by_the_channel_a_conversation_spans() {
         let ws = a.workspace.workspace_id;
         store.ingest_batch(&[inbound_sms(&a, "SM1", "+14155550123", "By SMS", NOW)]).await.unwrap();
         let on_channel = InboxQuery { channel: Some(a.channel.channel_id), ..Default::default() };
-        assert_eq!(store.list_inbox(ws, &on_channel, 10).await.unwrap().len(), 1, "{backend}");
+        assert_eq!(store.list_inbox(ws, &on_channel, 10).await.unwrap().items.len(), 1, "{backend}");
         let elsewhere = InboxQuery { channel: Some(switchboard_domain::ChannelId::new()), ..Default::default() };
-        assert!(store.list_inbox(ws, &elsewhere, 10).await.unwrap().is_empty(), "{backend}");
+        assert!(store.list_inbox(ws, &elsewhere, 10).await.unwrap().items.is_empty(), "{backend}");
     })
     .await;
 }
@@ -109,7 +109,7 @@ async fn a_snoozed_conversation_wakes_at_its_time_or_when_the_customer_writes() 
         let ws = a.workspace.workspace_id;
         store.ingest_batch(&[inbound_sms(&a, "SM1", "+14155550123", "Hi", NOW)]).await.unwrap();
         store.ingest_batch(&[inbound_sms(&a, "SM2", "+14155550199", "Hello", NOW)]).await.unwrap();
-        let inbox = store.list_inbox(ws, &InboxQuery::default(), 10).await.unwrap();
+        let inbox = store.list_inbox(ws, &InboxQuery::default(), 10).await.unwrap().items;
         let of = |phone: &str| {
             inbox.iter().find(|e| e.contact_address.as_deref() == Some(phone)).unwrap().conversation.conversation_id
         };
@@ -133,4 +133,52 @@ async fn a_snoozed_conversation_wakes_at_its_time_or_when_the_customer_writes() 
         assert_eq!(store.next_wake_at().await.unwrap(), None, "{backend}");
     })
     .await;
+}
+
+#[tokio::test]
+async fn the_inbox_pages_by_cursor_newest_activity_first() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let ws = a.workspace.workspace_id;
+        for (i, phone) in ["+14155550101", "+14155550102", "+14155550103"].iter().enumerate() {
+            store.ingest_batch(&[inbound_sms(&a, &format!("SM{i}"), phone, "hi", NOW + i as i64)]).await.unwrap();
+        }
+        let first = store.list_inbox(ws, &InboxQuery::default(), 2).await.unwrap();
+        let addresses = |entries: &[switchboard_store::model::InboxEntry]| {
+            entries.iter().map(|e| e.contact_address.clone().unwrap()).collect::<Vec<_>>()
+        };
+        assert_eq!(addresses(&first.items), ["+14155550103", "+14155550102"], "{backend}");
+        let next = InboxQuery { after: first.next_cursor.clone(), ..Default::default() };
+        let second = store.list_inbox(ws, &next, 2).await.unwrap();
+        assert_eq!(addresses(&second.items), ["+14155550101"], "{backend}");
+        assert_eq!(second.next_cursor, None);
+        let garbage = InboxQuery { after: Some("not-a-cursor".into()), ..Default::default() };
+        assert!(matches!(store.list_inbox(ws, &garbage, 2).await, Err(StoreError::InvalidCursor)), "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn generated_inbox_data_reads_like_data_switchboard_wrote() {
+    for db in switchboard_store::testing::TestDatabase::all().await {
+        let store = db.store().await;
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let seed = switchboard_store::seed::InboxSeed {
+            workspace_id: a.workspace.workspace_id,
+            channel_id: a.channel.channel_id,
+            conversations: 3,
+            messages_per_conversation: 4,
+            newest_at: NOW,
+        };
+        seed.write(&db).await.unwrap();
+        let page = store.list_inbox(a.workspace.workspace_id, &InboxQuery::default(), 10).await.unwrap();
+        let ids: Vec<_> = page.items.iter().map(|e| e.conversation.conversation_id).collect();
+        assert_eq!(ids, [seed.conversation_id(2), seed.conversation_id(1), seed.conversation_id(0)], "{}", db.backend);
+        assert_eq!(page.items[0].channel_kinds, [switchboard_domain::ChannelKind::Sms]);
+        let messages = store.latest_messages(a.workspace.workspace_id, seed.conversation_id(2), 10).await.unwrap();
+        assert_eq!(messages.len(), 4, "{}", db.backend);
+        assert!(messages.windows(2).all(|w| w[0].created_at < w[1].created_at), "oldest first, {}", db.backend);
+        assert_eq!(messages.last().unwrap().created_at, NOW);
+        db.remove().await;
+    }
 }

@@ -48,7 +48,7 @@ async fn the_inbox_lists_newest_first_and_finds_by_words_number_and_only_in_its_
         store.ingest_batch(&[inbound_sms(&a, "SM2", "+14155550199", "Booking for Rex", NOW + 10)]).await.unwrap();
         store.ingest_batch(&[inbound_sms(&b, "SM3", "+14155550123", "Rex again", NOW + 20)]).await.unwrap();
 
-        let all = store.list_inbox(a.workspace.workspace_id, &InboxQuery::default(), 10).await.unwrap();
+        let all = store.list_inbox(a.workspace.workspace_id, &InboxQuery::default(), 10).await.unwrap().items;
         let previews: Vec<_> = all.iter().map(|e| e.last_body.as_deref().unwrap()).collect();
         assert_eq!(previews, ["Booking for Rex", "Is 50% off_today?"], "{backend}");
         assert_eq!(all[0].contact_address.as_deref(), Some("+14155550199"));
@@ -56,17 +56,17 @@ async fn the_inbox_lists_newest_first_and_finds_by_words_number_and_only_in_its_
         assert_eq!(all[0].conversation.unread_count, 1);
 
         let search = |term: &str| InboxQuery { search: Some(term.to_owned()), ..Default::default() };
-        let rex = store.list_inbox(a.workspace.workspace_id, &search("REX"), 10).await.unwrap();
+        let rex = store.list_inbox(a.workspace.workspace_id, &search("REX"), 10).await.unwrap().items;
         assert_eq!(rex.len(), 1, "words match in any case and only in this workspace, {backend}");
-        let number = store.list_inbox(a.workspace.workspace_id, &search("550123"), 10).await.unwrap();
+        let number = store.list_inbox(a.workspace.workspace_id, &search("550123"), 10).await.unwrap().items;
         assert_eq!(number[0].last_body.as_deref(), Some("Is 50% off_today?"));
-        let literal = store.list_inbox(a.workspace.workspace_id, &search("0% off_"), 10).await.unwrap();
+        let literal = store.list_inbox(a.workspace.workspace_id, &search("0% off_"), 10).await.unwrap().items;
         assert_eq!(literal.len(), 1, "wildcards in a search are literal, {backend}");
-        let no_wildcard = store.list_inbox(a.workspace.workspace_id, &search("5_%"), 10).await.unwrap();
+        let no_wildcard = store.list_inbox(a.workspace.workspace_id, &search("5_%"), 10).await.unwrap().items;
         assert!(no_wildcard.is_empty(), "{backend}");
 
         store.mark_read(a.workspace.workspace_id, all[0].conversation.conversation_id).await.unwrap();
-        let after = store.list_inbox(a.workspace.workspace_id, &InboxQuery::default(), 10).await.unwrap();
+        let after = store.list_inbox(a.workspace.workspace_id, &InboxQuery::default(), 10).await.unwrap().items;
         assert_eq!(after[0].conversation.unread_count, 0);
     })
     .await;
@@ -80,9 +80,10 @@ async fn a_note_is_kept_with_its_author_and_never_lands_in_another_workspace() {
         let ana = store.create_staff(new_staff(&a, "ana@a.example"), NOW).await.unwrap();
         let bo = store.create_staff(new_staff(&b, "bo@b.example"), NOW).await.unwrap();
         store.ingest_batch(&[inbound_sms(&a, "SM1", "+14155550123", "hi", NOW)]).await.unwrap();
-        let conversation = store.list_inbox(a.workspace.workspace_id, &InboxQuery::default(), 1).await.unwrap()[0]
-            .conversation
-            .conversation_id;
+        let conversation = store.list_inbox(a.workspace.workspace_id, &InboxQuery::default(), 1).await.unwrap().items
+            [0]
+        .conversation
+        .conversation_id;
 
         let note = store.add_note(a.workspace.workspace_id, conversation, Some(ana.staff_id), "call back", NOW).await;
         let note = note.unwrap().expect("a note on the workspace's own conversation");

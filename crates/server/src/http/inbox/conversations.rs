@@ -21,7 +21,7 @@ use crate::http::problem::Problem;
 use crate::live::{Change, ChangeKind};
 use crate::state::AppState;
 
-/// Conversations the list shows at most.
+/// Conversations the list shows on one page.
 const LIST_LIMIT: u32 = 100;
 /// The latest messages of a conversation the timeline shows.
 const TIMELINE_LIMIT: u32 = 500;
@@ -44,6 +44,8 @@ pub(super) struct ListParams {
     channel: Option<String>,
     /// Only conversations carrying this label.
     label: Option<String>,
+    /// The cursor of the page before: older conversations.
+    after: Option<String>,
     /// The conversation open beside the list, to highlight it.
     current: Option<ConversationId>,
 }
@@ -56,6 +58,7 @@ impl ListParams {
             search: self.q.clone().filter(|q| !q.trim().is_empty()),
             channel: self.channel.as_deref().and_then(|c| c.parse().ok()),
             label: self.label.as_deref().and_then(|l| l.parse().ok()),
+            after: self.after.clone().filter(|a| !a.is_empty()),
         }
     }
 
@@ -96,9 +99,15 @@ async fn list_context(
 ) -> Result<minijinja::Value, Problem> {
     let query = params.query(signed_in);
     let workspace_id = signed_in.session.staff.workspace_id;
-    let entries = state.store.list_inbox(workspace_id, &query, LIST_LIMIT).await?;
+    let page = state.store.list_inbox(workspace_id, &query, LIST_LIMIT).await?;
+    let older = page.next_cursor.map(|cursor| {
+        let filter = params.query_string();
+        let joiner = if filter.is_empty() { "?" } else { "&" };
+        format!("/inbox{filter}{joiner}after={cursor}")
+    });
     Ok(minijinja::context! {
-        entries => entries,
+        entries => page.items,
+        older => older,
         query => minijinja::context! {
             search => query.search,
             status => query.status.map(|s| s.as_str()),
