@@ -7,6 +7,7 @@ mod assets;
 mod conversations;
 mod events;
 mod organizing;
+mod retry;
 pub mod session;
 mod settings;
 mod sign_in;
@@ -33,6 +34,7 @@ pub fn router() -> Router<AppState> {
         .merge(conversations::router())
         .merge(actions::router())
         .merge(organizing::router())
+        .merge(retry::router())
         .merge(settings::router())
         .merge(events::router())
         .layer(SetResponseHeaderLayer::overriding(
