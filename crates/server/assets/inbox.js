@@ -17,6 +17,9 @@
     root.querySelectorAll("[data-colour]").forEach(function (el) {
       el.style.setProperty("--label", el.dataset.colour);
     });
+    root.querySelectorAll("input[data-copy]").forEach(function (el) {
+      el.addEventListener("focus", function () { el.select(); });
+    });
     root.querySelectorAll("[data-utc-offset]").forEach(function (el) {
       el.value = String(new Date().getTimezoneOffset());
     });

@@ -61,6 +61,7 @@ impl Application {
             public_url,
             live: crate::live::LiveUpdates::new(store.clone()),
             sign_in_throttle: Default::default(),
+            rejections: Default::default(),
             shutting_down: shutdown_seen,
         };
         crate::telemetry::prometheus();

@@ -61,6 +61,12 @@ impl ChannelDirectory {
         Ok(Some(resolved))
     }
 
+    /// Drops a channel from the cache, so that a change made here (enabled, disabled) takes
+    /// effect at once in this process; other nodes see it within the cache's lifetime.
+    pub fn forget(&self, channel_id: ChannelId) {
+        self.cache.write().expect("cache lock").remove(&channel_id);
+    }
+
     /// Decrypts a channel's credentials into the adapter's context.
     pub fn resolve(&self, record: Channel) -> Result<ResolvedChannel, SecretError> {
         let plaintext = self.secrets.open(&record.sealed_credentials, record.channel_id.0.as_bytes())?;

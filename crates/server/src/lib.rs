@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod live;
 pub mod outbound;
 pub mod passwords;
+pub mod rejections;
 pub mod secrets;
 pub mod state;
 pub mod telemetry;

@@ -31,6 +31,8 @@ pub struct AppState {
     /// Becomes true when the server starts shutting down, so that endless responses (event
     /// streams) end and the graceful shutdown does not wait on them.
     pub shutting_down: tokio::sync::watch::Receiver<bool>,
+    /// Webhooks refused per channel since the process started, for the channel page.
+    pub rejections: Arc<crate::rejections::WebhookRejections>,
     /// Failed sign-ins, to slow down password guessing.
     pub sign_in_throttle: Arc<crate::http::inbox::throttle::SignInThrottle>,
 }

@@ -37,6 +37,15 @@ pub trait ChannelRepo: Send + Sync {
     /// A channel by id alone: webhooks name only the channel, and find their workspace here.
     async fn get_channel(&self, channel_id: ChannelId) -> StoreResult<Option<Channel>>;
     async fn list_channels(&self, workspace_id: WorkspaceId) -> StoreResult<Vec<Channel>>;
+    /// Turns a channel on or off (a disabled channel refuses webhooks and sends); `None` when it
+    /// is not in the workspace.
+    async fn set_channel_enabled(
+        &self,
+        workspace_id: WorkspaceId,
+        channel_id: ChannelId,
+        enabled: bool,
+        now: UnixMillis,
+    ) -> StoreResult<Option<Channel>>;
 }
 
 /// Filters for listing conversations. All are optional and combine with AND.

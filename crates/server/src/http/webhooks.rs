@@ -44,8 +44,10 @@ async fn receive(
         .map_err(|e: switchboard_domain::channel::UnknownName| Problem::not_found(e.to_string()))?;
     let channel = find_channel(&state, provider, &channel_raw).await?;
     let limit = state.config.max_body_bytes;
+    let channel_id = channel.record.channel_id;
     let body = to_bytes(body, limit).await.map_err(|_| {
         count(provider, "too_large");
+        state.rejections.record(channel_id, now_ms(), &format!("body over the {limit}-byte limit"));
         Problem::too_large(limit)
     })?;
     let path_and_query = uri.path_and_query().map(|p| p.as_str()).unwrap_or(uri.path());
@@ -55,6 +57,7 @@ async fn receive(
     if let Err(error) = adapter.verify(&channel.context, &request) {
         count(provider, "rejected");
         tracing::warn!(reason = %error, "webhook rejected");
+        state.rejections.record(channel_id, now_ms(), &error.to_string());
         return Err(match error {
             VerifyError::Credentials(_) => Problem::forbidden("channel-misconfigured", error.to_string()),
             _ => Problem::forbidden("invalid-signature", error.to_string()),
@@ -63,6 +66,7 @@ async fn receive(
     let events = adapter.parse(&channel.context, &request).map_err(|error| {
         count(provider, "malformed");
         tracing::warn!(reason = %error, "webhook malformed");
+        state.rejections.record(channel_id, now_ms(), &format!("malformed: {error}"));
         Problem::bad_request("malformed-webhook", error.to_string())
     })?;
 

@@ -85,6 +85,27 @@ macro_rules! impl_channel_repo {
                     .await?;
                 rows.iter().map(Self::decode_channel).collect()
             }
+
+            #[tracing::instrument(skip_all, fields(channel_id = %channel_id, enabled))]
+            async fn set_channel_enabled(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                channel_id: switchboard_domain::ChannelId,
+                enabled: bool,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<Option<$crate::model::Channel>> {
+                let row = sqlx::query(
+                    "update channels set enabled = $1, updated_at = $2 where channel_id = $3 and workspace_id = $4 \
+                     returning *",
+                )
+                .bind(enabled)
+                .bind(now)
+                .bind(channel_id.0)
+                .bind(workspace_id.0)
+                .fetch_optional(self.write_pool())
+                .await?;
+                row.as_ref().map(Self::decode_channel).transpose()
+            }
         }
     };
 }

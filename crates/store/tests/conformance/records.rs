@@ -122,3 +122,21 @@ async fn contacts_page_by_cursor_without_gaps_or_repeats() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_channel_is_switched_off_and_on_only_by_its_own_workspace() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let b = workspace_with_sms_channel(&store, "B").await;
+        let channel = a.channel.channel_id;
+        let foreign = store.set_channel_enabled(b.workspace.workspace_id, channel, false, 1).await.unwrap();
+        assert!(foreign.is_none(), "{backend}");
+        assert!(store.get_channel(channel).await.unwrap().unwrap().enabled);
+        let off = store.set_channel_enabled(a.workspace.workspace_id, channel, false, 2).await.unwrap().unwrap();
+        assert!(!off.enabled, "{backend}");
+        assert!(!store.get_channel(channel).await.unwrap().unwrap().enabled);
+        let on = store.set_channel_enabled(a.workspace.workspace_id, channel, true, 3).await.unwrap().unwrap();
+        assert!(on.enabled, "{backend}");
+    })
+    .await;
+}

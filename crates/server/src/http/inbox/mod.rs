@@ -4,6 +4,7 @@
 
 mod actions;
 mod assets;
+mod channel_settings;
 mod conversations;
 mod events;
 mod organizing;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(organizing::router())
         .merge(retry::router())
         .merge(settings::router())
+        .merge(channel_settings::router())
         .merge(events::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -56,7 +58,10 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("list.html", include_str!("../../../templates/list.html")),
         ("timeline.html", include_str!("../../../templates/timeline.html")),
         ("reply.html", include_str!("../../../templates/reply.html")),
+        ("admin_top.html", include_str!("../../../templates/admin_top.html")),
         ("settings.html", include_str!("../../../templates/settings.html")),
+        ("channels.html", include_str!("../../../templates/channels.html")),
+        ("channel.html", include_str!("../../../templates/channel.html")),
     ] {
         env.add_template(name, source).expect("the inbox templates compile");
     }
