@@ -216,6 +216,36 @@ pub trait StaffRepo: Send + Sync {
     /// The live session of an active staff member, by the hash of its token.
     async fn find_session(&self, token_hash: &[u8], now: UnixMillis) -> StoreResult<Option<StaffSession>>;
     async fn delete_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+    /// Creates an account without a password and an invitation to choose one, found by
+    /// `token_hash` until `expires_at`; an email already in use is a conflict.
+    async fn invite_staff(
+        &self,
+        staff: NewStaff,
+        token_hash: &[u8],
+        now: UnixMillis,
+        expires_at: UnixMillis,
+    ) -> StoreResult<StaffMember>;
+    /// The account an unexpired invitation is for.
+    async fn find_invitation(&self, token_hash: &[u8], now: UnixMillis) -> StoreResult<Option<StaffMember>>;
+    /// Sets the invited account's password and uses the invitation up; `None` when it is
+    /// unknown or expired.
+    async fn accept_invitation(
+        &self,
+        token_hash: &[u8],
+        password_hash: &str,
+        now: UnixMillis,
+    ) -> StoreResult<Option<StaffMember>>;
+    /// Changes a staff member's role and whether they may sign in; deactivating ends their
+    /// sessions. Refused (a conflict) when it would leave the workspace without an active
+    /// administrator. `None` when the staff member is not in the workspace.
+    async fn update_staff(
+        &self,
+        workspace_id: WorkspaceId,
+        staff_id: StaffId,
+        role: switchboard_domain::StaffRole,
+        active: bool,
+        now: UnixMillis,
+    ) -> StoreResult<Option<StaffMember>>;
 }
 
 #[async_trait]

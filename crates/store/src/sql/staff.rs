@@ -138,6 +138,152 @@ macro_rules! impl_staff_repo {
                     .await?;
                 Ok(())
             }
+
+            #[tracing::instrument(skip_all, fields(workspace_id = %staff.workspace_id))]
+            async fn invite_staff(
+                &self,
+                staff: $crate::writes::NewStaff,
+                token_hash: &[u8],
+                now: $crate::model::UnixMillis,
+                expires_at: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<$crate::model::StaffMember> {
+                let member = $crate::model::StaffMember {
+                    staff_id: switchboard_domain::StaffId::new(),
+                    workspace_id: staff.workspace_id,
+                    email: staff.email.trim().to_lowercase(),
+                    name: staff.name,
+                    role: staff.role,
+                    active: true,
+                    created_at: now,
+                };
+                let mut tx = self.begin_write().await?;
+                // No password hash: the account cannot sign in until the invitation is used.
+                let inserted = sqlx::query(
+                    "insert into staff (staff_id, workspace_id, email, name, role, password_hash, active, created_at, \
+                     updated_at) values ($1, $2, $3, $4, $5, '', $6, $7, $7)",
+                )
+                .bind(member.staff_id.0)
+                .bind(member.workspace_id.0)
+                .bind(&member.email)
+                .bind(&member.name)
+                .bind(member.role.as_str())
+                .bind(true)
+                .bind(now)
+                .execute(&mut *tx)
+                .await;
+                match inserted {
+                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+                        return Err($crate::StoreError::Conflict(format!(
+                            "a staff account for {} already exists",
+                            member.email
+                        )));
+                    }
+                    other => other?,
+                };
+                sqlx::query(
+                    "insert into staff_invitations (token_hash, staff_id, created_at, expires_at) values ($1, $2, $3, $4)",
+                )
+                .bind(token_hash)
+                .bind(member.staff_id.0)
+                .bind(now)
+                .bind(expires_at)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
+                Ok(member)
+            }
+
+            async fn find_invitation(
+                &self,
+                token_hash: &[u8],
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<Option<$crate::model::StaffMember>> {
+                let row = sqlx::query(
+                    "select s.* from staff_invitations i join staff s on s.staff_id = i.staff_id \
+                     where i.token_hash = $1 and i.expires_at > $2",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(self.read_pool())
+                .await?;
+                row.as_ref().map(Self::decode_staff).transpose()
+            }
+
+            #[tracing::instrument(skip_all)]
+            async fn accept_invitation(
+                &self,
+                token_hash: &[u8],
+                password_hash: &str,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<Option<$crate::model::StaffMember>> {
+                let mut tx = self.begin_write().await?;
+                let staff_id: Option<uuid::Uuid> = sqlx::query_scalar(
+                    "delete from staff_invitations where token_hash = $1 and expires_at > $2 returning staff_id",
+                )
+                .bind(token_hash)
+                .bind(now)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(staff_id) = staff_id else { return Ok(None) };
+                let row = sqlx::query(
+                    "update staff set password_hash = $1, updated_at = $2 where staff_id = $3 returning *",
+                )
+                .bind(password_hash)
+                .bind(now)
+                .bind(staff_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let member = Self::decode_staff(&row)?;
+                tx.commit().await?;
+                Ok(Some(member))
+            }
+
+            #[tracing::instrument(skip_all, fields(staff_id = %staff_id))]
+            async fn update_staff(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                staff_id: switchboard_domain::StaffId,
+                role: switchboard_domain::StaffRole,
+                active: bool,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<Option<$crate::model::StaffMember>> {
+                let mut tx = self.begin_write().await?;
+                let row = sqlx::query(
+                    "update staff set role = $1, active = $2, updated_at = $3 \
+                     where staff_id = $4 and workspace_id = $5 returning *",
+                )
+                .bind(role.as_str())
+                .bind(active)
+                .bind(now)
+                .bind(staff_id.0)
+                .bind(workspace_id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+                let Some(row) = row else { return Ok(None) };
+                let admins: i64 = sqlx::query_scalar(
+                    "select count(*) from staff where workspace_id = $1 and role = 'admin' and active = $2",
+                )
+                .bind(workspace_id.0)
+                .bind(true)
+                .fetch_one(&mut *tx)
+                .await?;
+                if admins == 0 {
+                    // Dropping the transaction rolls the change back.
+                    return Err($crate::StoreError::Conflict(
+                        "the workspace needs at least one active administrator; make someone else an administrator first"
+                            .to_owned(),
+                    ));
+                }
+                if !active {
+                    sqlx::query("delete from staff_sessions where staff_id = $1")
+                        .bind(staff_id.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let member = Self::decode_staff(&row)?;
+                tx.commit().await?;
+                Ok(Some(member))
+            }
         }
     };
 }

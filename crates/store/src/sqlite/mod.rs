@@ -25,6 +25,7 @@ fn migrator() -> Migrator {
         (2, "staff", include_str!("migrations/0002_staff.sql")),
         (3, "assignment and notes", include_str!("migrations/0003_assignment_and_notes.sql")),
         (4, "labels, canned responses and snooze", include_str!("migrations/0004_labels_canned_snooze.sql")),
+        (5, "staff invitations", include_str!("migrations/0005_staff_invitations.sql")),
     ])
 }
 

@@ -100,3 +100,56 @@ async fn a_note_is_kept_with_its_author_and_never_lands_in_another_workspace() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_invitation_is_used_once_before_it_expires() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let invited = store.invite_staff(new_staff(&a, "New@A.example"), b"invite", NOW, NOW + 100).await.unwrap();
+        assert_eq!(invited.email, "new@a.example");
+        let (_, hash) = store.find_staff_login("new@a.example").await.unwrap().unwrap();
+        assert_eq!(hash, "", "no password until the invitation is used, {backend}");
+        let again = store.invite_staff(new_staff(&a, "new@a.example"), b"other", NOW, NOW + 100).await;
+        assert!(matches!(again, Err(StoreError::Conflict(_))), "{backend}");
+        assert!(store.find_invitation(b"other", NOW).await.unwrap().is_none(), "a refused invitation leaves nothing");
+
+        assert_eq!(
+            store.find_invitation(b"invite", NOW + 99).await.unwrap().map(|s| s.staff_id),
+            Some(invited.staff_id)
+        );
+        assert!(store.find_invitation(b"invite", NOW + 100).await.unwrap().is_none(), "expired, {backend}");
+        assert!(store.accept_invitation(b"invite", "$argon2id$x", NOW + 100).await.unwrap().is_none());
+        let accepted = store.accept_invitation(b"invite", "$argon2id$x", NOW + 50).await.unwrap().unwrap();
+        assert_eq!(accepted.staff_id, invited.staff_id);
+        assert_eq!(store.find_staff_login("new@a.example").await.unwrap().unwrap().1, "$argon2id$x");
+        assert!(store.accept_invitation(b"invite", "$argon2id$y", NOW + 51).await.unwrap().is_none(), "used up");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_last_active_administrator_stays_and_a_deactivated_one_loses_their_sessions() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let b = workspace_with_sms_channel(&store, "B").await;
+        let ws = a.workspace.workspace_id;
+        let ana = store.create_staff(new_staff(&a, "ana@a.example"), NOW).await.unwrap();
+        let bo = store.create_staff(new_staff(&a, "bo@a.example"), NOW).await.unwrap();
+        store.create_session(b"bo-session", bo.staff_id, "csrf", NOW, NOW + 1000).await.unwrap();
+
+        let foreign = store.update_staff(b.workspace.workspace_id, bo.staff_id, StaffRole::Agent, true, NOW).await;
+        assert!(foreign.unwrap().is_none(), "{backend}");
+        let agent = store.update_staff(ws, bo.staff_id, StaffRole::Agent, true, NOW).await.unwrap().unwrap();
+        assert_eq!(agent.role, StaffRole::Agent);
+        let alone = store.update_staff(ws, ana.staff_id, StaffRole::Agent, true, NOW).await;
+        assert!(matches!(alone, Err(StoreError::Conflict(_))), "the last administrator cannot step down, {backend}");
+        let gone = store.update_staff(ws, ana.staff_id, StaffRole::Admin, false, NOW).await;
+        assert!(matches!(gone, Err(StoreError::Conflict(_))), "nor be deactivated, {backend}");
+        assert!(store.list_staff(ws).await.unwrap().iter().any(|s| s.staff_id == ana.staff_id && s.active));
+
+        let off = store.update_staff(ws, bo.staff_id, StaffRole::Agent, false, NOW).await.unwrap().unwrap();
+        assert!(!off.active);
+        assert!(store.find_session(b"bo-session", NOW).await.unwrap().is_none(), "sessions end, {backend}");
+    })
+    .await;
+}

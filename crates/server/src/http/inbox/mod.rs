@@ -12,6 +12,7 @@ mod retry;
 pub mod session;
 mod settings;
 mod sign_in;
+mod staff_settings;
 pub mod throttle;
 mod views;
 
@@ -38,6 +39,7 @@ pub fn router() -> Router<AppState> {
         .merge(retry::router())
         .merge(settings::router())
         .merge(channel_settings::router())
+        .merge(staff_settings::router())
         .merge(events::router())
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
@@ -62,6 +64,8 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("settings.html", include_str!("../../../templates/settings.html")),
         ("channels.html", include_str!("../../../templates/channels.html")),
         ("channel.html", include_str!("../../../templates/channel.html")),
+        ("staff.html", include_str!("../../../templates/staff.html")),
+        ("invitation.html", include_str!("../../../templates/invitation.html")),
     ] {
         env.add_template(name, source).expect("the inbox templates compile");
     }
