@@ -61,6 +61,8 @@ pub struct Contact {
     pub workspace_id: WorkspaceId,
     pub display_name: Option<String>,
     pub identities: Vec<ContactIdentity>,
+    /// The channel the contact prefers to be reached on, if they said.
+    pub preferred_channel_kind: Option<ChannelKind>,
     pub created_at: UnixMillis,
     pub updated_at: UnixMillis,
 }

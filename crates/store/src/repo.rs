@@ -307,6 +307,31 @@ pub trait TeamworkRepo: Send + Sync {
     async fn next_wake_at(&self) -> StoreResult<Option<UnixMillis>>;
 }
 
+/// Editing contacts: their name and channel preference, and merging two that are one person.
+#[async_trait]
+pub trait ContactEditRepo: Send + Sync {
+    /// Sets the name (`None` clears it) and the preferred channel; `None` when the contact is not
+    /// in the workspace.
+    async fn update_contact(
+        &self,
+        workspace_id: WorkspaceId,
+        contact_id: ContactId,
+        display_name: Option<&str>,
+        preferred_channel_kind: Option<ChannelKind>,
+        now: UnixMillis,
+    ) -> StoreResult<Option<Contact>>;
+    /// Merges `absorb` into `keep`: its identities, messages, notes and labels move over, the two
+    /// conversations become one, and `absorb` is deleted. `None` when either is not in the
+    /// workspace; a conflict when they are the same contact.
+    async fn merge_contacts(
+        &self,
+        workspace_id: WorkspaceId,
+        keep: ContactId,
+        absorb: ContactId,
+        now: UnixMillis,
+    ) -> StoreResult<Option<Contact>>;
+}
+
 /// Labels, and which conversations carry them.
 #[async_trait]
 pub trait LabelRepo: Send + Sync {
@@ -400,6 +425,7 @@ pub trait Store:
     WorkspaceRepo
     + ChannelRepo
     + ContactRepo
+    + ContactEditRepo
     + ConversationRepo
     + MessageRepo
     + IngestRepo
@@ -418,6 +444,7 @@ impl<T> Store for T where
     T: WorkspaceRepo
         + ChannelRepo
         + ContactRepo
+        + ContactEditRepo
         + ConversationRepo
         + MessageRepo
         + IngestRepo

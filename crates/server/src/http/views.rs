@@ -37,6 +37,7 @@ pub struct ContactView {
     pub id: String,
     pub display_name: Option<String>,
     pub identities: Vec<IdentityView>,
+    pub preferred_channel_kind: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -56,6 +57,7 @@ impl From<Contact> for ContactView {
                     opted_out: i.opted_out.iter().map(ToString::to_string).collect(),
                 })
                 .collect(),
+            preferred_channel_kind: c.preferred_channel_kind.map(|k| k.to_string()),
             created_at: rfc3339(c.created_at),
             updated_at: rfc3339(c.updated_at),
         }

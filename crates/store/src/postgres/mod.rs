@@ -30,6 +30,7 @@ fn migrator() -> Migrator {
         (4, "assignment and notes", include_str!("migrations/0004_assignment_and_notes.sql")),
         (5, "labels, canned responses and snooze", include_str!("migrations/0005_labels_canned_snooze.sql")),
         (6, "staff invitations", include_str!("migrations/0006_staff_invitations.sql")),
+        (7, "contact preferences", include_str!("migrations/0007_contact_preferences.sql")),
     ])
 }
 

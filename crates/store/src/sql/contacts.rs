@@ -47,6 +47,10 @@ macro_rules! impl_contact_repo {
                     workspace_id,
                     display_name: get!(&row, "display_name"),
                     identities,
+                    preferred_channel_kind: {
+                        let kind: Option<String> = get!(&row, "preferred_channel_kind");
+                        kind.map(|k| $crate::sql::decode::parse("preferred_channel_kind", k)).transpose()?
+                    },
                     created_at: get!(&row, "created_at"),
                     updated_at: get!(&row, "updated_at"),
                 }))

@@ -6,6 +6,7 @@
 
 pub(crate) mod canned;
 pub(crate) mod channels;
+pub(crate) mod contact_edits;
 pub(crate) mod contacts;
 pub(crate) mod conversations;
 pub(crate) mod cursor;
@@ -30,6 +31,7 @@ macro_rules! impl_shared_repos {
         $crate::sql::workspaces::impl_workspace_repo!($store, $db);
         $crate::sql::channels::impl_channel_repo!($store, $db);
         $crate::sql::contacts::impl_contact_repo!($store, $db);
+        $crate::sql::contact_edits::impl_contact_edit_repo!($store, $db);
         $crate::sql::conversations::impl_conversation_repo!($store, $db);
         $crate::sql::messages::impl_message_repo!($store, $db);
         $crate::sql::ingest::impl_ingest_repo!($store, $db);

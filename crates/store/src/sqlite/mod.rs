@@ -26,6 +26,7 @@ fn migrator() -> Migrator {
         (3, "assignment and notes", include_str!("migrations/0003_assignment_and_notes.sql")),
         (4, "labels, canned responses and snooze", include_str!("migrations/0004_labels_canned_snooze.sql")),
         (5, "staff invitations", include_str!("migrations/0005_staff_invitations.sql")),
+        (6, "contact preferences", include_str!("migrations/0006_contact_preferences.sql")),
     ])
 }
 

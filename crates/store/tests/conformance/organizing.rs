@@ -182,3 +182,71 @@ async fn generated_inbox_data_reads_like_data_switchboard_wrote() {
         db.remove().await;
     }
 }
+
+#[tokio::test]
+async fn merging_two_contacts_folds_their_conversations_into_one() {
+    on_every_backend(|store, backend| async move {
+        let a = workspace_with_sms_channel(&store, "A").await;
+        let b = workspace_with_sms_channel(&store, "B").await;
+        let ws = a.workspace.workspace_id;
+        store.ingest_batch(&[inbound_sms(&a, "SM1", "+14155550101", "From my work phone", NOW)]).await.unwrap();
+        store.ingest_batch(&[inbound_sms(&a, "SM2", "+14155550102", "From my own phone", NOW + 10)]).await.unwrap();
+        let inbox = store.list_inbox(ws, &InboxQuery::default(), 10).await.unwrap().items;
+        let of = |phone: &str| inbox.iter().find(|e| e.contact_address.as_deref() == Some(phone)).unwrap().clone();
+        let (work, own) = (of("+14155550101"), of("+14155550102"));
+        let label = store.create_label(ws, "VIP", "#000000", NOW).await.unwrap();
+        store.label_conversation(ws, own.conversation.conversation_id, label.label_id, NOW).await.unwrap();
+        store.add_note(ws, own.conversation.conversation_id, None, "Prefers mornings", NOW + 11).await.unwrap();
+        store
+            .set_opted_out(
+                own_identity(&store, ws, own.conversation.contact_id).await,
+                switchboard_domain::ChannelKind::Sms,
+                true,
+                "STOP",
+                NOW,
+            )
+            .await
+            .unwrap();
+        let (keep, absorb) = (work.conversation.contact_id, own.conversation.contact_id);
+
+        let foreign = store.merge_contacts(b.workspace.workspace_id, keep, absorb, NOW).await.unwrap();
+        assert!(foreign.is_none(), "another workspace cannot merge them, {backend}");
+        assert!(matches!(store.merge_contacts(ws, keep, keep, NOW).await, Err(StoreError::Conflict(_))));
+        let merged = store.merge_contacts(ws, keep, absorb, NOW + 20).await.unwrap().unwrap();
+        let values: Vec<_> = merged.identities.iter().map(|i| i.value.as_str()).collect();
+        assert_eq!(values, ["+14155550101", "+14155550102"], "{backend}");
+        let moved = merged.identities.iter().find(|i| i.value == "+14155550102").unwrap();
+        assert_eq!(moved.opted_out, [switchboard_domain::ChannelKind::Sms], "opt-outs go with the identity");
+        assert!(store.get_contact(ws, absorb).await.unwrap().is_none(), "{backend}");
+
+        let inbox = store.list_inbox(ws, &InboxQuery::default(), 10).await.unwrap().items;
+        assert_eq!(inbox.len(), 1, "one conversation, {backend}");
+        let conversation = &inbox[0].conversation;
+        assert_eq!(conversation.conversation_id, work.conversation.conversation_id);
+        assert_eq!((conversation.unread_count, conversation.last_message_at), (2, Some(NOW + 10)));
+        assert_eq!(inbox[0].labels.iter().map(|l| l.name.as_str()).collect::<Vec<_>>(), ["VIP"]);
+        let messages = store.latest_messages(ws, conversation.conversation_id, 10).await.unwrap();
+        assert_eq!(messages.len(), 2);
+        assert!(messages.iter().all(|m| m.contact_id == keep), "{backend}");
+        assert_eq!(store.list_notes(ws, conversation.conversation_id).await.unwrap().len(), 1);
+        let later = inbound_sms(&a, "SM3", "+14155550102", "Still me", NOW + 30);
+        store.ingest_batch(&[later]).await.unwrap();
+        assert_eq!(store.list_inbox(ws, &InboxQuery::default(), 10).await.unwrap().items.len(), 1, "{backend}");
+
+        let renamed =
+            store.update_contact(ws, keep, Some("Ana Lima"), Some(switchboard_domain::ChannelKind::Whatsapp), NOW + 40);
+        let renamed = renamed.await.unwrap().unwrap();
+        assert_eq!(renamed.display_name.as_deref(), Some("Ana Lima"));
+        assert_eq!(renamed.preferred_channel_kind, Some(switchboard_domain::ChannelKind::Whatsapp));
+        assert!(store.update_contact(b.workspace.workspace_id, keep, None, None, NOW).await.unwrap().is_none());
+    })
+    .await;
+}
+
+async fn own_identity(
+    store: &std::sync::Arc<dyn switchboard_store::Store>,
+    workspace_id: switchboard_domain::WorkspaceId,
+    contact_id: switchboard_domain::ContactId,
+) -> switchboard_domain::IdentityId {
+    store.get_contact(workspace_id, contact_id).await.unwrap().unwrap().identities[0].identity_id
+}

@@ -1,6 +1,7 @@
 //! The REST API under `/api/v1`: workspace API keys as Bearer tokens, JSON in and out, errors as
 //! problem+json, cursor pagination, and the OpenAPI description at `/api/v1/openapi.json`.
 
+mod contact_edits;
 mod contacts;
 mod conversations;
 mod debug;
@@ -22,6 +23,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/contacts"),
     ("post", "/api/v1/contacts"),
     ("get", "/api/v1/contacts/{contact_id}"),
+    ("patch", "/api/v1/contacts/{contact_id}"),
+    ("post", "/api/v1/contacts/{contact_id}/merge"),
     ("post", "/api/v1/contacts/{contact_id}/identities"),
     ("get", "/api/v1/conversations"),
     ("get", "/api/v1/conversations/{conversation_id}"),
@@ -52,6 +55,7 @@ pub const ROUTES: &[(&str, &str)] = &[
 pub fn router() -> Router<AppState> {
     Router::new()
         .merge(contacts::router())
+        .merge(contact_edits::router())
         .merge(conversations::router())
         .merge(messages::router())
         .merge(teamwork::router())

@@ -106,7 +106,15 @@ fn core_document() -> Value {
             },
             "/api/v1/contacts/{contact_id}": {
                 "get": { "summary": "Get a contact", "parameters": [path_id("contact_id")],
-                         "responses": merge(ok(200, "Contact", "The contact"), problem_responses(&[401, 404])) }
+                         "responses": merge(ok(200, "Contact", "The contact"), problem_responses(&[401, 404])) },
+                "patch": { "summary": "Change a contact's name or channel preference (fields left out stay; null clears)",
+                           "parameters": [path_id("contact_id")], "requestBody": body("ContactUpdate"),
+                           "responses": merge(ok(200, "Contact", "The contact"), problem_responses(&[401, 404, 422])) }
+            },
+            "/api/v1/contacts/{contact_id}/merge": {
+                "post": { "summary": "Merge another contact (the same person) into this one; the other is deleted",
+                          "parameters": [path_id("contact_id")], "requestBody": body("ContactMerge"),
+                          "responses": merge(ok(200, "Contact", "The merged contact"), problem_responses(&[401, 404, 409])) }
             },
             "/api/v1/contacts/{contact_id}/identities": {
                 "post": { "summary": "Add an identity (phone, email, ...) to a contact", "parameters": [path_id("contact_id")],
@@ -212,6 +220,7 @@ fn components() -> Value {
             "Contact": { "type": "object", "properties": {
                 "id": { "type": "string", "format": "uuid" }, "display_name": { "type": ["string", "null"] },
                 "identities": { "type": "array", "items": { "$ref": "#/components/schemas/Identity" } },
+                "preferred_channel_kind": { "type": ["string", "null"] },
                 "created_at": { "type": "string", "format": "date-time" }, "updated_at": { "type": "string", "format": "date-time" } } },
             "ContactPage": page("Contact"),
             "Conversation": { "type": "object", "properties": {
@@ -351,7 +360,12 @@ fn teamwork_schemas() -> Value {
         "Staff": { "type": "object", "properties": {
             "id": id(), "email": { "type": "string" }, "name": { "type": "string" }, "role": { "enum": ["admin", "agent"] },
             "active": { "type": "boolean" } } },
-        "StaffList": list("Staff")
+        "StaffList": list("Staff"),
+        "ContactUpdate": { "type": "object", "additionalProperties": false, "properties": {
+            "display_name": { "type": ["string", "null"], "maxLength": 200 },
+            "preferred_channel_kind": { "enum": ["sms", "whatsapp", "email", "telegram", "instagram", "messenger", "webchat", null] } } },
+        "ContactMerge": { "type": "object", "required": ["other_contact_id"], "additionalProperties": false, "properties": {
+            "other_contact_id": { "type": "string", "format": "uuid" } } }
     })
 }
 

@@ -234,6 +234,7 @@ impl Opened {
             labels => &self.labels,
             other_labels => self.all_labels.iter().filter(|l| !self.labels.contains(l)).collect::<Vec<_>>(),
             snooze_default => super::organizing::tomorrow_at_nine_utc(now_ms()),
+            channel_kind_names => ChannelKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
             csrf => &signed_in.session.csrf_token,
         }
     }

@@ -5,6 +5,7 @@
 mod actions;
 mod assets;
 mod channel_settings;
+mod contacts;
 mod conversations;
 mod events;
 mod organizing;
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .merge(conversations::router())
         .merge(actions::router())
         .merge(organizing::router())
+        .merge(contacts::router())
         .merge(retry::router())
         .merge(settings::router())
         .merge(channel_settings::router())
