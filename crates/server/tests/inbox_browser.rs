@@ -89,6 +89,15 @@ async fn wait_for_text(browser: &WebDriver, css: &str, text: &str, what: &str) {
     }
 }
 
+/// Waits until the browser has navigated to a URL containing `part`.
+async fn wait_for_url(browser: &WebDriver, part: &str) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !browser.current_url().await.is_ok_and(|url| url.as_str().contains(part)) {
+        assert!(tokio::time::Instant::now() < deadline, "the browser never went to a URL with {part}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 async fn sign_in(browser: &WebDriver, url: &str) {
     browser.goto(format!("{url}/inbox")).await.unwrap();
     browser.find(By::Css("input[name=email]")).await.unwrap().send_keys(EMAIL).await.unwrap();
@@ -161,12 +170,15 @@ async fn staff_work_a_conversation_from_the_customer_phone_with_the_keyboard_and
 
     // Filters and search.
     choose(browser, ".search select[name=assignee]", "Mine").await;
+    wait_for_url(browser, "assignee=me").await;
     wait_for_text(browser, ".conversations a", "We open at 9", "mine lists the assigned conversation").await;
     choose(browser, ".search select[name=channel]", &app.whatsapp.name).await;
+    wait_for_url(browser, &format!("channel={}", app.whatsapp.channel_id)).await;
     wait_for_text(browser, ".conversations li.empty", "No conversations", "nothing on WhatsApp").await;
     browser.goto(format!("{}/inbox", app.url)).await.unwrap();
     let search = browser.find(By::Css(".search input[type=search]")).await.unwrap();
     search.send_keys("house call" + Key::Enter).await.unwrap();
+    wait_for_url(browser, "q=house+call").await;
     wait_for_text(
         browser,
         ".conversations li.empty",
@@ -177,6 +189,7 @@ async fn staff_work_a_conversation_from_the_customer_phone_with_the_keyboard_and
     browser.goto(format!("{}/inbox", app.url)).await.unwrap();
     let search = browser.find(By::Css(".search input[type=search]")).await.unwrap();
     search.send_keys("open" + Key::Enter).await.unwrap();
+    wait_for_url(browser, "q=open").await;
     wait_for_text(
         browser,
         ".conversations a",
@@ -190,6 +203,18 @@ async fn staff_work_a_conversation_from_the_customer_phone_with_the_keyboard_and
     wait_for_text(browser, "#thread li.received", "We open at 9 tomorrow.", "the reply reaches the phone").await;
     wait_for_text(browser, "#thread li.received small", "✓✓", "the phone shows the delivery ticks").await;
     chrome.screenshot("customer-phone").await;
+
+    // The administrator's view of the channel, and the inbox at a phone's width.
+    browser.goto(format!("{}/inbox/settings/channels/{}", app.url, app.sms.channel_id)).await.unwrap();
+    wait_for_text(browser, ".events", "twilio-signature", "the channel page lists its webhooks").await;
+    chrome.screenshot("channel-settings").await;
+    browser.set_window_rect(0, 0, 390, 844).await.unwrap();
+    browser.goto(format!("{}/inbox", app.url)).await.unwrap();
+    wait_for_text(browser, ".conversations a", "We open at 9", "the list fits a phone").await;
+    chrome.screenshot("inbox-phone-width").await;
+    browser.find(By::Css(".conversations a")).await.unwrap().click().await.unwrap();
+    wait_for_text(browser, ".back", "All conversations", "a conversation on a phone leads back to the list").await;
+    chrome.screenshot("conversation-phone-width").await;
     chrome.quit().await;
     app.stop().await;
 }
