@@ -15,13 +15,10 @@ macro_rules! impl_staff_repo {
                     created_at: get!(row, "created_at"),
                 })
             }
-        }
 
-        #[async_trait::async_trait]
-        impl $crate::repo::StaffRepo for $store {
-            #[tracing::instrument(skip_all, fields(workspace_id = %staff.workspace_id))]
-            async fn create_staff(
-                &self,
+            /// Inserts a new, active account; an email already in use is a conflict.
+            async fn insert_staff(
+                conn: &mut <$db as sqlx::Database>::Connection,
                 staff: $crate::writes::NewStaff,
                 now: $crate::model::UnixMillis,
             ) -> $crate::StoreResult<$crate::model::StaffMember> {
@@ -46,7 +43,7 @@ macro_rules! impl_staff_repo {
                 .bind(&staff.password_hash)
                 .bind(true)
                 .bind(now)
-                .execute(self.write_pool())
+                .execute(&mut *conn)
                 .await;
                 match result {
                     Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
@@ -54,6 +51,18 @@ macro_rules! impl_staff_repo {
                     }
                     other => other.map(|_| member).map_err(Into::into),
                 }
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::repo::StaffRepo for $store {
+            #[tracing::instrument(skip_all, fields(workspace_id = %staff.workspace_id))]
+            async fn create_staff(
+                &self,
+                staff: $crate::writes::NewStaff,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<$crate::model::StaffMember> {
+                Self::insert_staff(&mut *self.write_pool().acquire().await?, staff, now).await
             }
 
             async fn find_staff_login(
@@ -147,39 +156,11 @@ macro_rules! impl_staff_repo {
                 now: $crate::model::UnixMillis,
                 expires_at: $crate::model::UnixMillis,
             ) -> $crate::StoreResult<$crate::model::StaffMember> {
-                let member = $crate::model::StaffMember {
-                    staff_id: switchboard_domain::StaffId::new(),
-                    workspace_id: staff.workspace_id,
-                    email: staff.email.trim().to_lowercase(),
-                    name: staff.name,
-                    role: staff.role,
-                    active: true,
-                    created_at: now,
-                };
                 let mut tx = self.begin_write().await?;
                 // No password hash: the account cannot sign in until the invitation is used.
-                let inserted = sqlx::query(
-                    "insert into staff (staff_id, workspace_id, email, name, role, password_hash, active, created_at, \
-                     updated_at) values ($1, $2, $3, $4, $5, '', $6, $7, $7)",
-                )
-                .bind(member.staff_id.0)
-                .bind(member.workspace_id.0)
-                .bind(&member.email)
-                .bind(&member.name)
-                .bind(member.role.as_str())
-                .bind(true)
-                .bind(now)
-                .execute(&mut *tx)
-                .await;
-                match inserted {
-                    Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-                        return Err($crate::StoreError::Conflict(format!(
-                            "a staff account for {} already exists",
-                            member.email
-                        )));
-                    }
-                    other => other?,
-                };
+                let member =
+                    Self::insert_staff(&mut *tx, $crate::writes::NewStaff { password_hash: String::new(), ..staff }, now)
+                        .await?;
                 sqlx::query(
                     "insert into staff_invitations (token_hash, staff_id, created_at, expires_at) values ($1, $2, $3, $4)",
                 )
