@@ -1,6 +1,6 @@
-//! Storing a batch of webhooks in bulk: a fixed handful of statements per batch (find retries,
-//! find senders, then one write script: new contacts, conversations, the channels they span,
-//! messages, the raw webhooks) instead of a handful per webhook. The write script reaches the
+//! Storing a batch of webhooks in bulk: two round trips per batch (one query that finds retries
+//! and known senders together, then one write script: new contacts, conversations, the channels
+//! they span, messages, the raw webhooks) instead of a handful of statements per webhook. The write script reaches the
 //! database in one round trip: on SQLite as several statements in one call inside
 //! `BEGIN IMMEDIATE`/`COMMIT`, on PostgreSQL as one statement of data-modifying common table
 //! expressions (see `script.rs`). Rows are written in a stable order (by contact, by provider
@@ -58,7 +58,11 @@ macro_rules! impl_ingest_bulk {
                     })
                     .collect();
                 let mut writer = self.write_pool().acquire().await?;
-                let existing = Self::bulk_existing(&mut *writer, writes, &candidates).await?;
+                let (existing, known) = if candidates.is_empty() {
+                    Default::default()
+                } else {
+                    Self::bulk_lookups(&mut *writer, writes, &candidates).await?
+                };
                 let mut seen = std::collections::HashSet::new();
                 let mut fresh = Vec::with_capacity(candidates.len());
                 for (w, message) in candidates {
@@ -72,11 +76,7 @@ macro_rules! impl_ingest_bulk {
                     }
                 }
                 let mut script = $crate::sql::script::Script::<$db>::new(Self::SCRIPT_FORM);
-                let senders = if fresh.is_empty() {
-                    Default::default()
-                } else {
-                    Self::bulk_senders(&mut *writer, &mut script, writes, &fresh).await?
-                };
+                let senders = Self::bulk_senders(&mut script, writes, &fresh, known);
 
                 for (w, write) in writes.iter().enumerate() {
                     for event in &write.events {
@@ -109,75 +109,102 @@ macro_rules! impl_ingest_bulk {
                 Self::run_script(&mut *writer, script).await?;
                 Ok(outcomes)
             }
-            /// Provider ids of the batch that are already stored, by channel.
-            async fn bulk_existing(
+            /// What the batch needs to know before writing, in one round trip: which provider ids
+            /// are already stored (by channel), and which senders are already known.
+            #[allow(clippy::type_complexity)]
+            async fn bulk_lookups(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 writes: &[$crate::writes::InboundWrite],
                 candidates: &[(usize, &switchboard_domain::inbound::InboundMessage)],
-            ) -> $crate::StoreResult<std::collections::HashMap<switchboard_domain::ChannelId, std::collections::HashSet<String>>> {
-                let mut by_channel: std::collections::BTreeMap<switchboard_domain::ChannelId, Vec<&str>> = Default::default();
-                for (w, message) in candidates {
-                    by_channel.entry(writes[*w].channel_id).or_default().push(&message.provider_message_id);
-                }
-                let mut existing: std::collections::HashMap<_, std::collections::HashSet<String>> = Default::default();
-                for (channel, ids) in by_channel {
-                    let mut query = sqlx::QueryBuilder::<$db>::new("select provider_message_id from messages where channel_id = ");
-                    query.push_bind(channel.0).push(" and provider_message_id in (");
-                    let mut list = query.separated(", ");
-                    for id in ids {
-                        list.push_bind(id);
-                    }
-                    query.push(")");
-                    let found: Vec<String> = query.build_query_scalar().fetch_all(&mut *conn).await?;
-                    existing.entry(channel).or_default().extend(found);
-                }
-                Ok(existing)
-            }
-
-            /// Finds each sender's identity and contact, creating those seen for the first time.
-            async fn bulk_senders(
-                conn: &mut <$db as sqlx::Database>::Connection,
-                script: &mut $crate::sql::script::Script<$db>,
-                writes: &[$crate::writes::InboundWrite],
-                fresh: &[(usize, &switchboard_domain::inbound::InboundMessage)],
-            ) -> $crate::StoreResult<std::collections::HashMap<$crate::sql::ingest_bulk::SenderKey, $crate::sql::ingest_bulk::Sender>> {
+            ) -> $crate::StoreResult<(
+                std::collections::HashMap<switchboard_domain::ChannelId, std::collections::HashSet<String>>,
+                std::collections::HashMap<$crate::sql::ingest_bulk::SenderKey, $crate::sql::ingest_bulk::Sender>,
+            )> {
                 use $crate::sql::decode::get;
                 use $crate::sql::ingest_bulk::Sender;
-                let mut groups: std::collections::BTreeMap<(switchboard_domain::WorkspaceId, &str), std::collections::BTreeSet<&str>> =
+                let mut ids_by_channel: std::collections::BTreeMap<switchboard_domain::ChannelId, std::collections::BTreeSet<&str>> =
                     Default::default();
-                for (w, message) in fresh {
-                    groups.entry((writes[*w].workspace_id, message.from.kind.as_str())).or_default().insert(&message.from.value);
+                let mut senders_by_group: std::collections::BTreeMap<
+                    (switchboard_domain::WorkspaceId, &str),
+                    std::collections::BTreeSet<&str>,
+                > = Default::default();
+                for (w, message) in candidates {
+                    ids_by_channel.entry(writes[*w].channel_id).or_default().insert(&message.provider_message_id);
+                    senders_by_group
+                        .entry((writes[*w].workspace_id, message.from.kind.as_str()))
+                        .or_default()
+                        .insert(&message.from.value);
                 }
-                let mut senders = std::collections::HashMap::new();
-                for ((workspace_id, kind), values) in groups {
-                    let mut query = sqlx::QueryBuilder::<$db>::new(
-                        "select i.value, i.identity_id, i.contact_id, c.display_name, v.conversation_id \
+                // Stored ids first, then senders; the branches' columns line up, unused ones null.
+                let mut query = sqlx::QueryBuilder::<$db>::new("");
+                let mut branches = 0;
+                for (channel, ids) in &ids_by_channel {
+                    if branches > 0 {
+                        query.push(" union all ");
+                    }
+                    branches += 1;
+                    query.push(
+                        "select 'stored' as found, m.channel_id as owner_id, m.provider_message_id as value, \
+                         null as kind, null as identity_id, null as contact_id, null as display_name, \
+                         null as conversation_id from messages m where m.channel_id = ",
+                    );
+                    query.push_bind(channel.0).push(" and m.provider_message_id in (");
+                    let mut list = query.separated(", ");
+                    for id in ids {
+                        list.push_bind(*id);
+                    }
+                    query.push(")");
+                }
+                for ((workspace_id, kind), values) in &senders_by_group {
+                    query.push(
+                        " union all select 'sender', i.workspace_id, i.value, i.kind, i.identity_id, i.contact_id, \
+                         c.display_name, v.conversation_id \
                          from contact_identities i join contacts c on c.contact_id = i.contact_id \
                          left join conversations v on v.workspace_id = i.workspace_id and v.contact_id = i.contact_id \
                          where i.workspace_id = ",
                     );
-                    query.push_bind(workspace_id.0).push(" and i.kind = ").push_bind(kind).push(" and i.value in (");
+                    query.push_bind(workspace_id.0).push(" and i.kind = ").push_bind(*kind).push(" and i.value in (");
                     let mut list = query.separated(", ");
                     for value in values {
-                        list.push_bind(value);
+                        list.push_bind(*value);
                     }
                     query.push(")");
-                    for row in query.build().fetch_all(&mut *conn).await? {
-                        let value: String = get!(&row, "value");
-                        let name: Option<String> = get!(&row, "display_name");
-                        let parsed: switchboard_domain::IdentityKind = $crate::sql::decode::parse("kind", kind.to_owned())?;
-                        senders.insert(
-                            (workspace_id, parsed, value),
-                            Sender {
-                                identity_id: get!(&row, "identity_id" as id IdentityId),
-                                contact_id: get!(&row, "contact_id" as id ContactId),
-                                conversation_id: get!(&row, "conversation_id" as opt_id ConversationId)
-                                    .unwrap_or_default(),
-                                named: name.is_some(),
-                            },
-                        );
-                    }
                 }
+                let mut existing: std::collections::HashMap<_, std::collections::HashSet<String>> = Default::default();
+                let mut senders = std::collections::HashMap::new();
+                for row in query.build().fetch_all(&mut *conn).await? {
+                    let found: String = get!(&row, "found");
+                    let owner: uuid::Uuid = get!(&row, "owner_id");
+                    let value: String = get!(&row, "value");
+                    if found == "stored" {
+                        existing.entry(switchboard_domain::ChannelId(owner)).or_default().insert(value);
+                        continue;
+                    }
+                    let name: Option<String> = get!(&row, "display_name");
+                    let kind: switchboard_domain::IdentityKind = get!(&row, "kind" as switchboard_domain::IdentityKind);
+                    senders.insert(
+                        (switchboard_domain::WorkspaceId(owner), kind, value),
+                        Sender {
+                            identity_id: get!(&row, "identity_id" as id IdentityId),
+                            contact_id: get!(&row, "contact_id" as id ContactId),
+                            conversation_id: get!(&row, "conversation_id" as opt_id ConversationId).unwrap_or_default(),
+                            named: name.is_some(),
+                        },
+                    );
+                }
+                Ok((existing, senders))
+            }
+
+            /// Settles each fresh message's sender: a known one (named now if the message carries a
+            /// profile name and the contact had none), or a new contact and identity, added to the
+            /// write script.
+            fn bulk_senders(
+                script: &mut $crate::sql::script::Script<$db>,
+                writes: &[$crate::writes::InboundWrite],
+                fresh: &[(usize, &switchboard_domain::inbound::InboundMessage)],
+                mut senders: std::collections::HashMap<$crate::sql::ingest_bulk::SenderKey, $crate::sql::ingest_bulk::Sender>,
+            ) -> std::collections::HashMap<$crate::sql::ingest_bulk::SenderKey, $crate::sql::ingest_bulk::Sender> {
+                use $crate::sql::ingest_bulk::Sender;
                 let mut new_senders = Vec::new();
                 let mut renames = Vec::new();
                 for (w, message) in fresh {
@@ -229,7 +256,7 @@ macro_rules! impl_ingest_bulk {
                     rename.push("update contacts set display_name = ").push_bind(name.clone());
                     rename.push(" where contact_id = ").push_bind(contact_id.0).push(" and display_name is null");
                 }
-                Ok(senders)
+                senders
             }
         }
     };
