@@ -23,6 +23,9 @@
     root.querySelectorAll("[data-utc-offset]").forEach(function (el) {
       el.value = String(new Date().getTimezoneOffset());
     });
+    root.querySelectorAll("[data-time-zone]").forEach(function (el) {
+      try { el.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { el.value = ""; }
+    });
     root.querySelectorAll("[data-tomorrow-nine]").forEach(function (el) {
       var t = new Date();
       t.setDate(t.getDate() + 1);

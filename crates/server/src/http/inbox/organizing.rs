@@ -33,10 +33,15 @@ pub fn tomorrow_at_nine_utc(now: i64) -> String {
     format!("{tomorrow}T09:00")
 }
 
-/// A `datetime-local` value (`2026-11-22T09:00`) read in a time zone `utc_offset_minutes` behind
-/// UTC (as JavaScript's `getTimezoneOffset` counts), in milliseconds since the epoch.
-pub fn local_time_to_ms(local: &str, utc_offset_minutes: i32) -> Option<i64> {
+/// A `datetime-local` value (`2026-11-22T09:00`) read in the browser's time zone, in
+/// milliseconds since the epoch. The zone's name (`Europe/Paris`) is used when this system knows
+/// it, so that a time across a daylight-saving change is still right; otherwise the browser's
+/// current offset, `utc_offset_minutes` behind UTC as JavaScript's `getTimezoneOffset` counts.
+pub fn local_time_to_ms(local: &str, time_zone: &str, utc_offset_minutes: i32) -> Option<i64> {
     let civil: jiff::civil::DateTime = local.trim().parse().ok()?;
+    if let Ok(zone) = jiff::tz::TimeZone::get(time_zone.trim()) {
+        return Some(civil.to_zoned(zone).ok()?.timestamp().as_millisecond());
+    }
     let as_utc = civil.to_zoned(jiff::tz::TimeZone::UTC).ok()?.timestamp().as_millisecond();
     Some(as_utc + i64::from(utc_offset_minutes) * 60_000)
 }
@@ -98,6 +103,9 @@ struct SnoozeForm {
     csrf: String,
     #[serde(default)]
     until: String,
+    /// The browser's zone by name, when its script ran.
+    #[serde(default)]
+    time_zone: String,
     #[serde(default)]
     utc_offset_minutes: i32,
 }
@@ -112,7 +120,10 @@ async fn snooze(
         return refused;
     }
     let now = now_ms();
-    let until = match crate::http::checks::snooze_until(local_time_to_ms(&form.until, form.utc_offset_minutes), now) {
+    let until = match crate::http::checks::snooze_until(
+        local_time_to_ms(&form.until, &form.time_zone, form.utc_offset_minutes),
+        now,
+    ) {
         Ok(until) => until,
         Err(problem) => return problem.into_response(),
     };
@@ -136,11 +147,20 @@ mod tests {
     #[test]
     fn a_local_time_is_read_in_the_browsers_zone() {
         // 09:00 in UTC+1 (JavaScript's offset: -60) is 08:00 UTC.
-        let paris = local_time_to_ms("2026-11-22T09:00", -60).unwrap();
+        let paris = local_time_to_ms("2026-11-22T09:00", "", -60).unwrap();
         assert_eq!(crate::clock::rfc3339(paris), "2026-11-22T08:00:00Z");
-        let new_york = local_time_to_ms("2026-11-22T09:00", 300).unwrap();
+        let new_york = local_time_to_ms("2026-11-22T09:00", "", 300).unwrap();
         assert_eq!(crate::clock::rfc3339(new_york), "2026-11-22T14:00:00Z");
-        assert!(local_time_to_ms("tomorrow", 0).is_none());
+        assert!(local_time_to_ms("tomorrow", "", 0).is_none());
+    }
+
+    #[test]
+    fn a_named_zone_keeps_its_summer_time_whatever_the_offset_today() {
+        // Snoozed in November (UTC+1 in Paris) until a June morning (UTC+2 there).
+        let june = local_time_to_ms("2099-06-01T09:00", "Europe/Paris", -60).unwrap();
+        assert_eq!(crate::clock::rfc3339(june), "2099-06-01T07:00:00Z");
+        let unknown = local_time_to_ms("2099-06-01T09:00", "Mars/Olympus", -60).unwrap();
+        assert_eq!(crate::clock::rfc3339(unknown), "2099-06-01T08:00:00Z", "an unknown zone falls back to the offset");
     }
 
     #[test]
