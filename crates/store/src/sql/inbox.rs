@@ -16,6 +16,21 @@ pub(crate) fn like_pattern(term: &str) -> String {
     pattern
 }
 
+/// A search term that is a whole phone number (with its `+` country code) or email address, as
+/// the identity it names.
+pub(crate) fn whole_identity(term: &str) -> Option<switchboard_domain::Identity> {
+    use switchboard_domain::{Identity, IdentityKind};
+    let term = term.trim();
+    let kind = if term.contains('@') {
+        IdentityKind::Email
+    } else if term.starts_with('+') {
+        IdentityKind::Phone
+    } else {
+        return None;
+    };
+    Identity::parse(kind, term).ok()
+}
+
 macro_rules! impl_inbox_repo {
     ($store:ty, $db:ty) => {
         #[async_trait::async_trait]
@@ -58,7 +73,18 @@ macro_rules! impl_inbox_repo {
                         .push_bind(label.0)
                         .push(")");
                 }
-                if let Some(search) = query.search.as_deref().filter(|s| !s.trim().is_empty()) {
+                let search = query.search.as_deref().filter(|s| !s.trim().is_empty());
+                if let Some(identity) = search.and_then($crate::sql::inbox::whole_identity) {
+                    // A whole phone number or email address names one contact: found by the
+                    // identity key, not by reading every message.
+                    sql.push(" and c.contact_id in (select i.contact_id from contact_identities i where i.value = ")
+                        .push_bind(identity.value)
+                        .push(" and i.kind = ")
+                        .push_bind(identity.kind.as_str())
+                        .push(" and i.workspace_id = ")
+                        .push_bind(workspace_id.0)
+                        .push(")");
+                } else if let Some(search) = search {
                     let pattern = $crate::sql::inbox::like_pattern(search);
                     sql.push(" and (lower(coalesce(k.display_name, '')) like ").push_bind(pattern.clone());
                     sql.push(" escape '\\' or exists (select 1 from contact_identities i where i.contact_id = c.contact_id and lower(i.value) like ")
@@ -163,6 +189,16 @@ pub(crate) use impl_inbox_repo;
 #[cfg(test)]
 mod tests {
     use super::like_pattern;
+
+    #[test]
+    fn only_a_whole_number_or_address_is_searched_as_an_identity() {
+        use super::whole_identity;
+        assert_eq!(whole_identity(" +1 (415) 555-0123 ").map(|i| i.value), Some("+14155550123".to_owned()));
+        assert_eq!(whole_identity("Ana@Clinic.example").map(|i| i.kind), Some(switchboard_domain::IdentityKind::Email));
+        assert!(whole_identity("5550123").is_none(), "part of a number is searched as text");
+        assert!(whole_identity("+1").is_none());
+        assert!(whole_identity("rex").is_none());
+    }
 
     #[test]
     fn a_search_term_matches_itself_anywhere_and_its_wildcards_literally() {

@@ -60,6 +60,9 @@ async fn the_inbox_lists_newest_first_and_finds_by_words_number_and_only_in_its_
         assert_eq!(rex.len(), 1, "words match in any case and only in this workspace, {backend}");
         let number = store.list_inbox(a.workspace.workspace_id, &search("550123"), 10).await.unwrap().items;
         assert_eq!(number[0].last_body.as_deref(), Some("Is 50% off_today?"));
+        let whole = store.list_inbox(a.workspace.workspace_id, &search("+1 (415) 555-0123"), 10).await.unwrap().items;
+        assert_eq!(whole.len(), 1, "a whole number however typed, only in this workspace, {backend}");
+        assert_eq!(whole[0].last_body.as_deref(), Some("Is 50% off_today?"));
         let literal = store.list_inbox(a.workspace.workspace_id, &search("0% off_"), 10).await.unwrap().items;
         assert_eq!(literal.len(), 1, "wildcards in a search are literal, {backend}");
         let no_wildcard = store.list_inbox(a.workspace.workspace_id, &search("5_%"), 10).await.unwrap().items;
