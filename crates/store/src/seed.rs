@@ -3,6 +3,7 @@
 //! itself in a few set-based statements (a recursive count on SQLite, `generate_series` on
 //! PostgreSQL) so that a million messages take seconds, not the hours the API would.
 //! Ids carry their time in their first six bytes, as the UUIDv7 ids Switchboard writes do.
+//! Contact `i` has the valid number +1 415 2XX XXXX: `200 + i / 10000`, then `i % 10000`.
 
 use sqlx::{Connection, PgConnection, SqliteConnection};
 use switchboard_domain::{ChannelId, WorkspaceId};
@@ -33,7 +34,7 @@ const SQLITE: &[&str] = &[
     "with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < {N}) \
      insert into contact_identities (identity_id, workspace_id, contact_id, kind, value, created_at) \
      select unhex(printf('%012x', {T0} + i * {GAP}) || printf('2%019x', i)), $1, \
-            unhex(printf('%012x', {T0} + i * {GAP}) || printf('1%019x', i)), 'phone', printf('+1415%07d', i), {T0} from n",
+            unhex(printf('%012x', {T0} + i * {GAP}) || printf('1%019x', i)), 'phone', printf('+1415%03d%04d', 200 + i / 10000, i % 10000), {T0} from n",
     "with recursive n(i) as (select 0 union all select i + 1 from n where i + 1 < {N}) \
      insert into conversations (conversation_id, workspace_id, contact_id, status, last_message_at, last_channel_id, \
             unread_count, created_at, updated_at) \
@@ -50,7 +51,7 @@ const SQLITE: &[&str] = &[
             unhex(printf('%012x', {T0} + i * {GAP}) || printf('3%019x', i)), \
             unhex(printf('%012x', {T0} + i * {GAP}) || printf('1%019x', i)), $2, \
             case when j % 2 = 0 then 'inbound' else 'outbound' end, case when j % 2 = 0 then 'contact' else 'staff' end, \
-            'Message ' || j || ' about the appointment of customer ' || i, '[]', printf('+1415%07d', i), '+14155550100', \
+            'Message ' || j || ' about the appointment of customer ' || i, '[]', printf('+1415%03d%04d', 200 + i / 10000, i % 10000), '+14155550100', \
             printf('SM%030x', i * {M} + j), case when j % 2 = 0 then 'received' else 'delivered' end, \
             {T0} + i * {GAP} - ({M} - 1 - j) * {MGAP}, {T0} + i * {GAP} - ({M} - 1 - j) * {MGAP}, \
             {T0} + i * {GAP} - ({M} - 1 - j) * {MGAP} \
@@ -64,7 +65,7 @@ const POSTGRES: &[&str] = &[
     "insert into contact_identities (identity_id, workspace_id, contact_id, kind, value, created_at) \
      select (lpad(to_hex({T0} + i * {GAP}), 12, '0') || '2' || lpad(to_hex(i), 19, '0'))::uuid, $1, \
             (lpad(to_hex({T0} + i * {GAP}), 12, '0') || '1' || lpad(to_hex(i), 19, '0'))::uuid, 'phone', \
-            '+1415' || lpad(i::text, 7, '0'), {T0} \
+            '+1415' || (200 + i / 10000)::text || lpad((i % 10000)::text, 4, '0'), {T0} \
      from generate_series(0, {N} - 1) i",
     "insert into conversations (conversation_id, workspace_id, contact_id, status, last_message_at, last_channel_id, \
             unread_count, created_at, updated_at) \
@@ -81,7 +82,7 @@ const POSTGRES: &[&str] = &[
             (lpad(to_hex({T0} + i * {GAP}), 12, '0') || '3' || lpad(to_hex(i), 19, '0'))::uuid, \
             (lpad(to_hex({T0} + i * {GAP}), 12, '0') || '1' || lpad(to_hex(i), 19, '0'))::uuid, $2, \
             case when j % 2 = 0 then 'inbound' else 'outbound' end, case when j % 2 = 0 then 'contact' else 'staff' end, \
-            'Message ' || j || ' about the appointment of customer ' || i, '[]', '+1415' || lpad(i::text, 7, '0'), \
+            'Message ' || j || ' about the appointment of customer ' || i, '[]', '+1415' || (200 + i / 10000)::text || lpad((i % 10000)::text, 4, '0'), \
             '+14155550100', 'SM' || lpad(to_hex(i * {M} + j), 30, '0'), \
             case when j % 2 = 0 then 'received' else 'delivered' end, \
             {T0} + i * {GAP} - ({M} - 1 - j) * {MGAP}, {T0} + i * {GAP} - ({M} - 1 - j) * {MGAP}, \
