@@ -79,7 +79,8 @@ async fn list(
     Ok(Json(PageView::from_page(page, ConversationView::from)))
 }
 
-fn not_found(raw: &str) -> Problem {
+/// The answer for a conversation that is not in the caller's workspace.
+pub(super) fn not_found(raw: &str) -> Problem {
     Problem::not_found(format!("conversation {raw} does not exist in this workspace"))
 }
 

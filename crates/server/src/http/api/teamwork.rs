@@ -8,6 +8,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use switchboard_domain::{ConversationId, LabelId, StaffId};
 
+use super::conversations::not_found;
 use crate::clock::{now_ms, parse_rfc3339};
 use crate::http::auth::ApiWorkspace;
 use crate::http::checks::{note_body, snooze_until};
@@ -24,10 +25,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/conversations/{conversation_id}/assignee", put(assign))
         .route("/api/v1/conversations/{conversation_id}/snooze", post(snooze))
         .route("/api/v1/conversations/{conversation_id}/labels/{label_id}", put(add_label).delete(remove_label))
-}
-
-fn not_found(raw: &str) -> Problem {
-    Problem::not_found(format!("conversation {raw} does not exist in this workspace"))
 }
 
 /// Tells open inbox pages that a conversation changed.

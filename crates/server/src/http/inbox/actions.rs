@@ -43,7 +43,7 @@ pub(super) fn changed(
     Redirect::to(&format!("/inbox/conversations/{conversation_id}")).into_response()
 }
 
-fn not_found(conversation_id: ConversationId) -> Problem {
+pub(super) fn not_found(conversation_id: ConversationId) -> Problem {
     Problem::not_found(format!("there is no conversation {conversation_id} in your workspace"))
 }
 

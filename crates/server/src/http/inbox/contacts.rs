@@ -38,7 +38,7 @@ async fn contact_of(
         .get_conversation(workspace_id, conversation_id)
         .await?
         .map(|c| c.contact_id)
-        .ok_or_else(|| Problem::not_found(format!("there is no conversation {conversation_id} in your workspace")))
+        .ok_or_else(|| super::actions::not_found(conversation_id))
 }
 
 #[derive(Deserialize)]

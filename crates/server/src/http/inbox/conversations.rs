@@ -150,7 +150,7 @@ impl Opened {
         conversation_id: ConversationId,
     ) -> Result<Self, Problem> {
         let workspace_id = signed_in.session.staff.workspace_id;
-        let not_found = || Problem::not_found(format!("there is no conversation {conversation_id} in your workspace"));
+        let not_found = || super::actions::not_found(conversation_id);
         let conversation = state.store.get_conversation(workspace_id, conversation_id).await?.ok_or_else(not_found)?;
         let contact = state.store.get_contact(workspace_id, conversation.contact_id).await?.ok_or_else(not_found)?;
         let messages = state.store.latest_messages(workspace_id, conversation_id, TIMELINE_LIMIT).await?;

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use switchboard_domain::{ConversationId, LabelId};
 
 use super::actions::changed;
-use super::session::SignedIn;
+use super::session::{CsrfForm, SignedIn};
 use crate::clock::now_ms;
 use crate::http::problem::Problem;
 use crate::live::ChangeKind;
@@ -74,12 +74,6 @@ async fn add_label(
     }
 }
 
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 async fn remove_label(
     State(state): State<AppState>,
     signed_in: SignedIn,
@@ -133,9 +127,7 @@ async fn snooze(
             state.snooze_wakeup.notify_one();
             changed(&state, &signed_in, conversation_id, ChangeKind::Conversation)
         }
-        Ok(None) => {
-            Problem::not_found(format!("there is no conversation {conversation_id} in your workspace")).into_response()
-        }
+        Ok(None) => super::actions::not_found(conversation_id).into_response(),
         Err(error) => Problem::from(error).into_response(),
     }
 }

@@ -9,12 +9,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Form, Router};
-use serde::Deserialize;
 use switchboard_domain::{Direction, MessageId, MessageStatus};
 
 use super::actions::changed;
 use super::conversations::{ListParams, Opened, ReplyState, page};
-use super::session::SignedIn;
+use super::session::{CsrfForm, SignedIn};
 use crate::http::problem::Problem;
 use crate::live::ChangeKind;
 use crate::outbound::{Recipient, SendRequest};
@@ -24,18 +23,12 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/inbox/messages/{message_id}/retry", post(retry))
 }
 
-#[derive(Deserialize)]
-struct RetryForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 #[tracing::instrument(skip_all, fields(message_id = %message_id))]
 async fn retry(
     State(state): State<AppState>,
     signed_in: SignedIn,
     Path(message_id): Path<MessageId>,
-    Form(form): Form<RetryForm>,
+    Form(form): Form<CsrfForm>,
 ) -> Response {
     if let Some(refused) = signed_in.refuse_forged(&form.csrf) {
         return refused;

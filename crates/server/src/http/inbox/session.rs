@@ -59,6 +59,13 @@ pub struct SignedIn {
     pub token_hash: Vec<u8>,
 }
 
+/// A form that carries nothing but the session's CSRF token (sign out, delete, retry).
+#[derive(serde::Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
 impl SignedIn {
     /// The refusal of a form whose CSRF token is not this session's; `None` when it is.
     pub fn refuse_forged(&self, submitted: &str) -> Option<Response> {

@@ -9,7 +9,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 use switchboard_domain::{CannedResponseId, LabelId};
 
-use super::session::SignedIn;
+use super::session::{CsrfForm, SignedIn};
 use crate::clock::now_ms;
 use crate::http::checks::{create_label_checked, parse_canned};
 use crate::http::problem::Problem;
@@ -104,12 +104,6 @@ async fn create_label(State(state): State<AppState>, signed_in: SignedIn, Form(f
             refused(&state, &signed_in, problem, Draft { label_name: Some(form.name), ..Default::default() }).await
         }
     }
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn delete_label(

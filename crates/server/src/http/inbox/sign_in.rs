@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use super::session::{self, SESSION_COOKIE, SESSION_MS, SignedIn};
+use super::session::{self, CsrfForm, SESSION_COOKIE, SESSION_MS, SignedIn};
 use crate::clock::now_ms;
 use crate::http::problem::Problem;
 use crate::passwords;
@@ -116,12 +116,6 @@ async fn sign_in(
         }
     }
     response
-}
-
-#[derive(Deserialize)]
-struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
 }
 
 async fn sign_out(State(state): State<AppState>, signed_in: SignedIn, Form(form): Form<CsrfForm>) -> Response {
