@@ -95,6 +95,15 @@ pub struct ServeArgs {
     /// Messages API base URL for Twilio (point it at an emulator for testing).
     #[arg(long, env = "SWITCHBOARD_TWILIO_API_BASE_URL", default_value = "https://api.twilio.com")]
     pub twilio_api_base_url: String,
+    /// Graph API base URL for Meta (point it at an emulator for testing).
+    #[arg(long, env = "SWITCHBOARD_META_GRAPH_BASE_URL", default_value = "https://graph.facebook.com")]
+    pub meta_graph_base_url: String,
+    /// The Meta app's secret, to verify the app-level webhook at /webhooks/meta.
+    #[arg(long, env = "SWITCHBOARD_META_APP_SECRET", hide_env_values = true)]
+    pub meta_app_secret: Option<String>,
+    /// The verify token the app-level webhook's handshake must present.
+    #[arg(long, env = "SWITCHBOARD_META_VERIFY_TOKEN", hide_env_values = true)]
+    pub meta_verify_token: Option<String>,
     /// Do not run the send dispatcher in this process.
     #[arg(long)]
     pub no_workers: bool,
@@ -214,6 +223,40 @@ pub enum ChannelAddCommand {
         #[arg(long)]
         api_base_url: Option<String>,
         /// The URL providers reach the server at, for the webhook URLs printed.
+        #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
+    /// Connect a WhatsApp number through Meta's Cloud API. Prints the callback URL and verify
+    /// token to paste into the Meta app's WhatsApp configuration.
+    ///
+    /// Example: switchboard channel add meta-whatsapp --workspace Clinic --number +14155550100
+    ///          --phone-number-id 106540352242922 --business-account-id 102290129340398
+    ///          --access-token EAAG... --app-secret xxxxxxxx --public-url https://hub.example.com
+    MetaWhatsapp {
+        #[arg(long)]
+        workspace: String,
+        /// The number customers write to, in E.164 (+14155550100).
+        #[arg(long)]
+        number: String,
+        /// Meta's id for the number (WhatsApp Manager → API setup).
+        #[arg(long)]
+        phone_number_id: String,
+        /// The WhatsApp Business Account id, to sync its templates.
+        #[arg(long)]
+        business_account_id: Option<String>,
+        #[arg(long, env = "META_ACCESS_TOKEN", hide_env_values = true)]
+        access_token: String,
+        #[arg(long, env = "META_APP_SECRET", hide_env_values = true)]
+        app_secret: String,
+        /// The handshake's verify token; one is generated when not given.
+        #[arg(long)]
+        verify_token: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        /// Graph API base URL for this channel only (an emulator).
+        #[arg(long)]
+        graph_base_url: Option<String>,
+        /// The URL providers reach the server at, for the callback URL printed.
         #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },

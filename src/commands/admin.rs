@@ -2,7 +2,7 @@
 
 use switchboard_domain::{ChannelKind, SenderKind};
 use switchboard_server::Application;
-use switchboard_server::admin::{self, TwilioChannelInput};
+use switchboard_server::admin::{self, MetaWhatsappInput, TwilioChannelInput};
 use switchboard_server::config::Config;
 use switchboard_server::outbound::{Recipient, SendRequest, queue_send};
 
@@ -132,6 +132,47 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
                 )
             });
         }
+        ChannelCommand::Add(ChannelAddCommand::MetaWhatsapp {
+            workspace,
+            number,
+            phone_number_id,
+            business_account_id,
+            access_token,
+            app_secret,
+            verify_token,
+            name,
+            graph_base_url,
+            public_url,
+        }) => {
+            let secrets = super::secret_box(cli)?;
+            let workspace = admin::find_workspace(&store, workspace).await?;
+            let input = MetaWhatsappInput {
+                name: name.clone(),
+                number: number.clone(),
+                phone_number_id: phone_number_id.clone(),
+                business_account_id: business_account_id.clone(),
+                access_token: access_token.clone(),
+                app_secret: app_secret.clone(),
+                verify_token: verify_token.clone(),
+                graph_base_url: graph_base_url.clone(),
+            };
+            let (channel, verify_token) = admin::add_meta_whatsapp_channel(&store, &secrets, &workspace, input).await?;
+            let view = switchboard_server::http::views::ChannelView::new(channel, public_url.trim_end_matches('/'));
+            print(cli.json, &view, || {
+                format!(
+                    "Connected WhatsApp channel {} ({}) through Meta.
+In the Meta app's WhatsApp configuration, set the callback URL to:
+  {}
+with the verify token:
+  {verify_token}
+and subscribe to the \"messages\" field. (An app serving many numbers can use {}/webhooks/meta instead.)",
+                    view.id,
+                    view.address,
+                    view.webhook_url,
+                    public_url.trim_end_matches('/')
+                )
+            });
+        }
         ChannelCommand::List { workspace, public_url } => {
             let workspace = admin::find_workspace(&store, workspace).await?;
             let channels = store.list_channels(workspace.workspace_id).await?;
@@ -169,6 +210,8 @@ pub async fn send(cli: &Cli, args: &SendArgs) -> anyhow::Result<()> {
         recipient: Recipient::Address(args.to.clone()),
         body: args.body.clone(),
         media_urls: Vec::new(),
+        content: None,
+        reply_to: None,
         sender_kind: SenderKind::Staff,
         idempotency_key: None,
     };

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use switchboard_domain::inbound::InboundEvent;
-use switchboard_domain::{ChannelId, ChannelKind, Provider};
+use switchboard_domain::{Attachment, ChannelId, ChannelKind, Content, Provider};
 
 /// What an adapter knows about the channel it works for. Credentials arrive decrypted and are
 /// never logged.
@@ -14,6 +14,9 @@ pub struct ChannelContext {
     pub kind: ChannelKind,
     /// Our address on the provider, as stored (E.164 for phone channels).
     pub address: String,
+    /// The provider's id for the channel, where one app-level webhook serves many (a WhatsApp
+    /// phone number id).
+    pub external_id: Option<String>,
     pub credentials: serde_json::Value,
     pub settings: serde_json::Value,
     /// The public URL this deployment is reached at, without a trailing slash.
@@ -89,8 +92,27 @@ pub struct OutboundRequest {
     /// The customer's identity value (E.164 for phone channels).
     pub to: String,
     pub body: String,
-    pub media_urls: Vec<String>,
+    /// Files to send, by link (`url`) or by an id the provider keeps (`provider_media_id`).
+    pub attachments: Vec<Attachment>,
+    /// Rich content (a template, buttons, a reaction, ...), on channels that carry it.
+    pub content: Option<Content>,
+    /// The provider id of the customer's message this one answers.
+    pub reply_to: Option<String>,
     pub status_callback_url: Option<String>,
+}
+
+impl OutboundRequest {
+    /// A plain text message.
+    pub fn text(to: impl Into<String>, body: impl Into<String>) -> Self {
+        Self {
+            to: to.into(),
+            body: body.into(),
+            attachments: Vec::new(),
+            content: None,
+            reply_to: None,
+            status_callback_url: None,
+        }
+    }
 }
 
 /// The provider accepted the message.

@@ -7,6 +7,7 @@
 
 pub mod adapter;
 pub mod http;
+pub mod meta;
 pub mod registry;
 pub mod twilio;
 

@@ -5,29 +5,41 @@ use std::sync::Arc;
 use switchboard_domain::Provider;
 
 use crate::adapter::ChannelAdapter;
+use crate::meta::{MetaAdapter, MetaConfig};
 use crate::twilio::{TwilioAdapter, TwilioConfig};
 
 /// Every adapter of this build, by provider.
 #[derive(Clone)]
 pub struct AdapterRegistry {
     twilio: Arc<TwilioAdapter>,
+    meta: Arc<MetaAdapter>,
 }
 
 /// Provider settings that are not per channel.
 #[derive(Debug, Clone, Default)]
 pub struct ProvidersConfig {
     pub twilio: TwilioConfig,
+    pub meta: MetaConfig,
 }
 
 impl AdapterRegistry {
     pub fn new(config: ProvidersConfig) -> Self {
         let client = crate::http::client();
-        Self { twilio: Arc::new(TwilioAdapter::new(config.twilio, client)) }
+        Self {
+            twilio: Arc::new(TwilioAdapter::new(config.twilio, client.clone())),
+            meta: Arc::new(MetaAdapter::new(config.meta, client)),
+        }
     }
 
     pub fn get(&self, provider: Provider) -> Arc<dyn ChannelAdapter> {
         match provider {
             Provider::Twilio => self.twilio.clone(),
+            Provider::Meta => self.meta.clone(),
         }
+    }
+
+    /// The Meta adapter itself, for what only Meta has: the app-level webhook and templates.
+    pub fn meta(&self) -> &MetaAdapter {
+        &self.meta
     }
 }

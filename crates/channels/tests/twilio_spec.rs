@@ -3,81 +3,23 @@
 //! the spec does not allow. Prism is installed by `.ci/run` (`tools/prism`); without it the test
 //! is skipped loudly, and in CI that is a failure.
 
-use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
+use common::{skip_or_fail, spec_path, start_prism};
 use switchboard_channels::twilio::{TwilioAdapter, TwilioConfig};
 use switchboard_channels::{ChannelAdapter, ChannelContext, OutboundRequest};
-use switchboard_domain::{ChannelId, ChannelKind};
+use switchboard_domain::{Attachment, ChannelId, ChannelKind};
 
+/// Twilio's OpenAPI description, in the shared specs folder.
+const SPEC: &str = "twilio_api_v2010.json";
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
-
-fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn spec_path() -> PathBuf {
-    std::env::var("SWITCHBOARD_SPECS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| repo_root().join("../shared/specs"))
-        .join("twilio_api_v2010.json")
-}
-
-fn skip_or_fail(why: &str) {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("required in CI: {why}");
-    }
-    eprintln!("\n*** SKIPPED the Twilio spec validation: {why} ***\n");
-}
-
-/// A Prism mock of the Twilio API that is killed when dropped.
-struct Prism {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_prism() -> Option<Prism> {
-    let prism = repo_root().join("tools/prism/node_modules/.bin/prism");
-    let spec = spec_path();
-    if !prism.exists() {
-        skip_or_fail("Prism is not installed; run `npm ci --prefix tools/prism`");
-        return None;
-    }
-    if !spec.exists() {
-        skip_or_fail(&format!("the spec {} is missing", spec.display()));
-        return None;
-    }
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let child = Command::new(prism)
-        .args(["mock", "--errors", "-h", "127.0.0.1", "-p", &port.to_string()])
-        .arg(&spec)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("prism starts");
-    let prism = Prism { child, url: format!("http://127.0.0.1:{port}") };
-    let deadline = Instant::now() + Duration::from_secs(90);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "Prism did not start listening within 90 s");
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    Some(prism)
-}
 
 fn channel(kind: ChannelKind, base_url: &str) -> ChannelContext {
     ChannelContext {
         channel_id: ChannelId::new(),
         kind,
         address: "+14155550100".into(),
+        external_id: None,
         credentials: serde_json::json!({ "account_sid": ACCOUNT_SID, "auth_token": "token" }),
         settings: serde_json::json!({ "api_base_url": base_url }),
         public_url: "https://hub.example.com".into(),
@@ -86,15 +28,13 @@ fn channel(kind: ChannelKind, base_url: &str) -> ChannelContext {
 
 #[tokio::test]
 async fn sms_and_whatsapp_sends_are_valid_requests_by_twilios_own_spec() {
-    let Some(prism) = start_prism() else { return };
+    let Some(prism) = start_prism(SPEC) else { return };
     let adapter = TwilioAdapter::new(TwilioConfig::default(), switchboard_channels::http::client());
     for kind in [ChannelKind::Sms, ChannelKind::Whatsapp] {
-        let message = OutboundRequest {
-            to: "+14155550123".into(),
-            body: "Your appointment is tomorrow at 10:00. Reply C to confirm. Ça va? 👍".into(),
-            media_urls: vec![],
-            status_callback_url: None,
-        };
+        let message = OutboundRequest::text(
+            "+14155550123",
+            "Your appointment is tomorrow at 10:00. Reply C to confirm. Ça va? 👍",
+        );
         let receipt = adapter.send(&channel(kind, &prism.url), &message).await;
         let receipt = receipt.unwrap_or_else(|e| panic!("{kind}: Prism refused the request: {e}"));
         assert!(receipt.provider_message_id.starts_with("SM") || receipt.provider_message_id.starts_with("MM"));
@@ -117,7 +57,7 @@ async fn sms_and_whatsapp_sends_are_valid_requests_by_twilios_own_spec() {
 /// spec declares, with the declared shape, and what the spec requires is present.
 #[test]
 fn media_sends_use_only_parameters_the_spec_declares() {
-    let path = spec_path();
+    let path = spec_path(SPEC);
     let Ok(text) = std::fs::read_to_string(&path) else {
         skip_or_fail(&format!("the spec {} is missing", path.display()));
         return;
@@ -128,10 +68,11 @@ fn media_sends_use_only_parameters_the_spec_declares() {
     let form = switchboard_channels::twilio::create_message_form(
         &channel(ChannelKind::Whatsapp, "http://127.0.0.1:1"),
         &OutboundRequest {
-            to: "+14155550123".into(),
-            body: "Here is your invoice".into(),
-            media_urls: vec!["https://hub.example.com/a.pdf".into(), "https://hub.example.com/b.jpg".into()],
-            status_callback_url: None,
+            attachments: vec![
+                Attachment::link("https://hub.example.com/a.pdf", None),
+                Attachment::link("https://hub.example.com/b.jpg", None),
+            ],
+            ..OutboundRequest::text("+14155550123", "Here is your invoice")
         },
     );
     let pairs: Vec<(String, String)> = form_urlencoded::parse(form.as_bytes()).into_owned().collect();

@@ -37,5 +37,6 @@ named_enum! {
     /// Who carries the messages of a channel.
     Provider as "provider" {
         Twilio = "twilio",
+        Meta = "meta",
     }
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::channel::ChannelKind;
+use crate::content::Content;
 use crate::identity::Identity;
 use crate::message::{Attachment, MessageStatus};
 
@@ -29,6 +30,12 @@ pub struct InboundMessage {
     pub profile_name: Option<String>,
     pub text: String,
     pub attachments: Vec<Attachment>,
+    /// What the message carries beyond text and attachments.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<Content>,
+    /// The provider id of the message this one answers, when the customer replied to one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
 }
 
 /// A provider's report on a message we sent.
@@ -38,4 +45,7 @@ pub struct StatusUpdate {
     pub status: MessageStatus,
     pub error_code: Option<String>,
     pub error_reason: Option<String>,
+    /// What else the provider reported with the status (WhatsApp's conversation and pricing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub details: Option<serde_json::Value>,
 }

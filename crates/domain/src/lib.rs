@@ -4,6 +4,7 @@
 
 pub mod canned;
 pub mod channel;
+pub mod content;
 pub mod conversation;
 pub mod email;
 pub mod identity;
@@ -18,6 +19,7 @@ pub mod segments;
 pub mod staff;
 
 pub use channel::{ChannelKind, Provider};
+pub use content::Content;
 pub use conversation::ConversationStatus;
 pub use email::EmailAddress;
 pub use identity::{Identity, IdentityKind};

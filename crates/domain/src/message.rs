@@ -65,6 +65,19 @@ pub struct Attachment {
     pub filename: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size_bytes: Option<u64>,
+    /// The provider's id for media it keeps (WhatsApp's media id), to fetch the file with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider_media_id: Option<String>,
+    /// The SHA-256 of the file, hex, once known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+impl Attachment {
+    /// An attachment known only by where it is.
+    pub fn link(url: impl Into<String>, content_type: Option<String>) -> Self {
+        Self { url: url.into(), content_type, filename: None, size_bytes: None, provider_media_id: None, sha256: None }
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! [`EmulatorHandle`]: the Rust API tests and the demo use to set the emulator up, play
-//! the customer's side, inject failures and await what our server did.
+//! the customer's side, inject failures and await what our server did (Twilio's side here,
+//! Meta's through [`EmulatorHandle::meta`]).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +29,11 @@ impl EmulatorHandle {
     /// Base URL to use instead of `https://api.twilio.com`, e.g. `http://127.0.0.1:43125`.
     pub fn base_url(&self) -> String {
         self.shared.base_url.clone()
+    }
+
+    /// The Meta (WhatsApp Cloud API) side of this emulator, on the same server and base URL.
+    pub fn meta(&self) -> crate::meta::MetaEmulator {
+        crate::meta::MetaEmulator::from_shared(self.shared.clone())
     }
 
     /// Registers an account and its auth token (HTTP Basic password and signing key).

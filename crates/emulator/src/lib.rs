@@ -1,13 +1,15 @@
-//! Emulator of Twilio's Programmable Messaging API, for tests and `switchboard demo`.
+//! Emulator of Twilio's Programmable Messaging API and of Meta's WhatsApp Cloud API, for
+//! tests and `switchboard demo`, both on one HTTP server.
 //!
 //! It serves the Messages REST API (`/2010-04-01/Accounts/{AccountSid}/Messages.json`)
 //! with Twilio's request validation and error bodies, plays the part of Twilio towards
 //! our server (signed inbound-message webhooks and status callbacks), and exposes a small
-//! control API under `/_emulator` for humans.
+//! control API under `/_emulator` for humans. The [`meta`] module does the same for the
+//! Graph API's WhatsApp endpoints (`/v23.0/{phone_number_id}/messages`, …).
 //!
-//! By design it depends on no other crate of the workspace: it computes Twilio's
-//! signatures and payloads on its own, so that a bug shared with our Twilio adapter
-//! cannot hide. It only ever sends traffic to loopback addresses.
+//! By design it depends on no other crate of the workspace: it computes the providers'
+//! signatures and payloads on its own, so that a bug shared with our adapters cannot
+//! hide. It only ever sends traffic to loopback addresses.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -27,6 +29,7 @@ mod errors;
 mod handle;
 mod inbound_form;
 mod messages_api;
+pub mod meta;
 mod phone;
 mod resource;
 mod server;

@@ -1,16 +1,21 @@
-//! The HTTP server: binds the listener, routes Twilio's API and the `/_emulator` control
-//! API, and holds what every request handler and background task shares.
+//! The HTTP server: binds the listener, routes Twilio's API, Meta's Graph API (by the
+//! fallback, as its paths start with a version segment) and the `/_emulator` control API,
+//! and holds what every request handler and background task shares.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use tokio::sync::watch;
 
 use crate::state::State;
-use crate::{EmulatorConfig, EmulatorHandle, control, messages_api};
+use crate::{EmulatorConfig, EmulatorHandle, control, messages_api, meta};
+
+/// Largest request body the server reads (Meta's limit for uploaded documents).
+const MAX_BODY_BYTES: usize = 100 * 1024 * 1024;
 
 /// What handlers, background tasks and handles share.
 pub(crate) struct Shared {
@@ -68,7 +73,14 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/_emulator/failures", post(control::failures))
         .route("/_emulator/phone", get(crate::phone::page))
         .route("/_emulator/phone/thread", get(crate::phone::thread))
-        .fallback(messages_api::not_found)
+        .route("/_emulator/meta/inbound", post(meta::control_inbound))
+        .route("/_emulator/meta/phones", get(meta::control_phones))
+        .route("/_emulator/meta/sent", get(meta::control_sent))
+        .route("/_emulator/meta/failures", post(meta::control_failures))
+        .route("/_emulator/meta/media/{media_id}/download", get(meta::media_download))
+        .fallback(meta::graph_or_not_found)
+        // Media uploads: Meta accepts documents up to 100 MB.
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(shared)
 }
 

@@ -1,6 +1,6 @@
 //! The emulator's in-memory world (accounts, numbers, messages, opt-outs, injected
-//! failures) behind one lock, plus an event counter that waiters watch so tests can
-//! await changes without polling.
+//! failures, and the Meta part's own world) behind one lock, plus an event counter that
+//! waiters watch so tests can await changes without polling.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -75,6 +75,8 @@ pub(crate) struct World {
     pub opted_out: HashSet<(String, String)>,
     /// (MessageSid, status) of status callbacks our server answered with 2xx.
     pub answered_callbacks: HashSet<(String, String)>,
+    /// The Meta (WhatsApp Cloud API) part's world.
+    pub meta: crate::meta::world::MetaWorld,
 }
 
 impl World {

@@ -73,11 +73,11 @@
         .then(function (r) { return r.ok ? r.text() : ""; })
         .then(function (text) { output.textContent = text; });
     }
-    var warning = form.querySelector("[data-window-warning]");
+    // One warning per WhatsApp channel whose window is closed, naming its templates.
+    var warnings = form.querySelectorAll("[data-window-warning]");
     function windowWarning() {
-      if (!warning || !channel) { return; }
-      var option = channel.options[channel.selectedIndex];
-      warning.hidden = !(option && option.hasAttribute("data-window-closed"));
+      if (!channel) { return; }
+      warnings.forEach(function (warning) { warning.hidden = warning.dataset.windowWarning !== channel.value; });
     }
     body.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(measure, 150); });
     if (channel) { channel.addEventListener("change", function () { measure(); windowWarning(); }); }

@@ -121,10 +121,84 @@ pub async fn add_twilio_channel(
             provider: Provider::Twilio,
             name: input.name.unwrap_or_else(|| format!("{} {}", input.kind, number)),
             address: number.to_string(),
+            external_id: None,
             sealed_credentials: sealed,
             settings,
             now: now_ms(),
         })
         .await?;
     Ok(channel)
+}
+
+/// What it takes to connect a WhatsApp number through Meta's Cloud API.
+pub struct MetaWhatsappInput {
+    pub name: Option<String>,
+    /// The number customers write to, in E.164.
+    pub number: String,
+    /// Meta's id for the number (WhatsApp Manager → API setup).
+    pub phone_number_id: String,
+    /// The WhatsApp Business Account the number belongs to (its templates live there).
+    pub business_account_id: Option<String>,
+    /// A system user's access token with `whatsapp_business_messaging`.
+    pub access_token: String,
+    /// The secret of the app whose webhooks reach the channel's own URL.
+    pub app_secret: String,
+    /// What the channel URL's GET handshake must present; one is generated when none is given.
+    pub verify_token: Option<String>,
+    /// Overrides the Graph API base URL (the emulator, in tests and the demo).
+    pub graph_base_url: Option<String>,
+}
+
+/// 32 random hex characters.
+fn random_token() -> String {
+    let bytes: [u8; 16] = rand::random();
+    hex::encode(bytes)
+}
+
+/// Connects a WhatsApp number through Meta's Cloud API, credentials sealed. Returns the channel
+/// and the verify token its URL's handshake expects (shown once, to paste into Meta's console).
+pub async fn add_meta_whatsapp_channel(
+    store: &Arc<dyn Store>,
+    secrets: &SecretBox,
+    workspace: &Workspace,
+    input: MetaWhatsappInput,
+) -> anyhow::Result<(Channel, String)> {
+    let number = PhoneE164::parse(&input.number)?;
+    let phone_number_id = input.phone_number_id.trim();
+    if phone_number_id.is_empty() || !phone_number_id.chars().all(|c| c.is_ascii_digit()) {
+        bail!(
+            "the phone number id is Meta's numeric id for the number (WhatsApp Manager → API setup), not the number itself"
+        );
+    }
+    if input.access_token.trim().is_empty() || input.app_secret.trim().is_empty() {
+        bail!("the access token and the app secret are both needed");
+    }
+    let verify_token = input.verify_token.filter(|t| !t.trim().is_empty()).unwrap_or_else(random_token);
+    let credentials = serde_json::json!({
+        "access_token": input.access_token.trim(),
+        "app_secret": input.app_secret.trim(),
+        "verify_token": verify_token,
+        "business_account_id": input.business_account_id.as_deref().map(str::trim).filter(|s| !s.is_empty()),
+    });
+    let mut settings = serde_json::json!({});
+    if let Some(base) = input.graph_base_url {
+        settings["graph_base_url"] = base.trim_end_matches('/').into();
+    }
+    let channel_id = switchboard_domain::ChannelId::new();
+    let sealed = secrets.seal(credentials.to_string().as_bytes(), channel_id.0.as_bytes());
+    let channel = store
+        .create_channel(NewChannel {
+            channel_id,
+            workspace_id: workspace.workspace_id,
+            kind: ChannelKind::Whatsapp,
+            provider: Provider::Meta,
+            name: input.name.unwrap_or_else(|| format!("WhatsApp {number}")),
+            address: number.to_string(),
+            external_id: Some(phone_number_id.to_owned()),
+            sealed_credentials: sealed,
+            settings,
+            now: now_ms(),
+        })
+        .await?;
+    Ok((channel, verify_token))
 }

@@ -75,6 +75,7 @@ impl ChannelDirectory {
             channel_id: record.channel_id,
             kind: record.kind,
             address: record.address.clone(),
+            external_id: record.external_id.clone(),
             credentials,
             settings: record.settings.clone(),
             public_url: self.public_url.to_string(),

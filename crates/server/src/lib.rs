@@ -2,6 +2,8 @@
 //! endpoints), the workers (the send dispatcher), and the wiring that builds an
 //! [`Application`] from a [`Config`]. The binary is a thin CLI over this crate.
 
+#![recursion_limit = "256"]
+
 pub mod admin;
 pub mod api_keys;
 pub mod app;
@@ -17,6 +19,7 @@ pub mod rejections;
 pub mod secrets;
 pub mod state;
 pub mod telemetry;
+pub mod templates;
 pub mod workers;
 
 pub use app::Application;

@@ -190,16 +190,17 @@ async fn the_reply_box_warns_before_a_whatsapp_reply_outside_the_window_and_show
         let conversation = only_conversation(&app).await;
         let page = browser.get(&format!("/inbox/conversations/{conversation}")).await.text().await.unwrap();
         let whatsapp_option = format!("<option value=\"{}\"", app.whatsapp.channel_id);
+        let warning = format!("data-window-warning=\"{}\"", app.whatsapp.channel_id);
         let reply_form = &page[page.find("class=\"reply\"").unwrap()..];
-        let option = &reply_form[reply_form.find(&whatsapp_option).expect("WhatsApp is offered for a phone number")..];
-        let option = &option[..option.find('>').unwrap()];
-        assert!(option.contains("data-window-closed"), "{}: {option}", app.backend);
-        assert!(page.contains("data-window-warning hidden"), "SMS is picked, so the warning waits");
+        assert!(reply_form.contains(&whatsapp_option), "WhatsApp is offered for a phone number");
+        let shown = &reply_form[reply_form.find(&warning).expect("the WhatsApp window is closed")..];
+        assert!(shown[..shown.find('>').unwrap()].contains("hidden"), "SMS is picked, so the warning waits");
+        assert!(shown.contains("none is synced for this channel"), "{}", app.backend);
         assert!(page.contains("opted out of sms"), "the contact panel shows the opt-out");
 
         app.customer_whatsapp(CUSTOMER, "Hi on WhatsApp", None).await;
         let page = browser.get(&format!("/inbox/conversations/{conversation}")).await.text().await.unwrap();
-        assert!(!page.contains("data-window-closed"), "the customer just wrote on WhatsApp");
+        assert!(!page.contains(&warning), "the customer just wrote on WhatsApp");
         let reply_form = &page[page.find("class=\"reply\"").unwrap()..];
         let selected = &reply_form[reply_form.find(&whatsapp_option).unwrap()..];
         assert!(

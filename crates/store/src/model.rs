@@ -42,6 +42,9 @@ pub struct Channel {
     #[serde(skip)]
     pub sealed_credentials: Vec<u8>,
     pub settings: serde_json::Value,
+    /// The provider's id for this channel when one app-level webhook serves many channels (a
+    /// WhatsApp phone number id, an Instagram account id, a Page id).
+    pub external_id: Option<String>,
     pub enabled: bool,
     pub created_at: UnixMillis,
 }
@@ -125,6 +128,13 @@ pub struct Message {
     pub sender_kind: SenderKind,
     pub body: String,
     pub attachments: Vec<Attachment>,
+    /// What the message carries beyond text and attachments.
+    pub content: Option<switchboard_domain::Content>,
+    /// The provider id of the message this one answers.
+    pub reply_to: Option<String>,
+    /// What the provider reported with the message's statuses (WhatsApp's conversation and
+    /// pricing), as it reported it.
+    pub provider_details: Option<serde_json::Value>,
     pub from_address: String,
     pub to_address: String,
     pub provider_message_id: Option<String>,
@@ -209,6 +219,48 @@ pub struct Label {
     /// A CSS colour, `#rrggbb`.
     pub colour: String,
     pub created_at: UnixMillis,
+}
+
+/// A message template as the provider lists it: approved templates are what a business may send
+/// outside WhatsApp's 24-hour window.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct MessageTemplate {
+    pub name: String,
+    /// The language code, such as `en_US`.
+    pub language: String,
+    /// `MARKETING`, `UTILITY` or `AUTHENTICATION`.
+    pub category: String,
+    /// `APPROVED`, `PENDING`, `REJECTED`, `PAUSED`, ...
+    pub status: String,
+    /// The header, body, footer and buttons, as the provider describes them.
+    pub components: serde_json::Value,
+}
+
+impl MessageTemplate {
+    pub fn is_approved(&self) -> bool {
+        self.status.eq_ignore_ascii_case("APPROVED")
+    }
+
+    /// The text of the body component, with its `{{n}}` placeholders.
+    pub fn body_text(&self) -> Option<&str> {
+        self.components
+            .as_array()?
+            .iter()
+            .find(|c| c["type"].as_str().is_some_and(|t| t.eq_ignore_ascii_case("BODY")))?["text"]
+            .as_str()
+    }
+
+    /// How many `{{n}}` placeholders the body has.
+    pub fn body_parameter_count(&self) -> usize {
+        let Some(text) = self.body_text() else { return 0 };
+        let mut highest = 0;
+        for part in text.split("{{").skip(1) {
+            if let Some(n) = part.split("}}").next().and_then(|n| n.trim().parse::<usize>().ok()) {
+                highest = highest.max(n);
+            }
+        }
+        highest
+    }
 }
 
 /// A saved reply staff insert by typing `/` and its shortcut.

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use switchboard_domain::{
     CannedResponseId, ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus, Identity, IdentityId,
-    JobId, LabelId, MessageId, StaffId, WorkspaceId,
+    JobId, LabelId, MessageId, Provider, StaffId, WorkspaceId,
 };
 
 use crate::error::StoreResult;
@@ -36,6 +36,9 @@ pub trait ChannelRepo: Send + Sync {
     async fn create_channel(&self, channel: NewChannel) -> StoreResult<Channel>;
     /// A channel by id alone: webhooks name only the channel, and find their workspace here.
     async fn get_channel(&self, channel_id: ChannelId) -> StoreResult<Option<Channel>>;
+    /// The channel a provider knows by this id (see [`Channel::external_id`]), in any workspace:
+    /// an app-level webhook names only that id.
+    async fn find_channel_by_external_id(&self, provider: Provider, external_id: &str) -> StoreResult<Option<Channel>>;
     async fn list_channels(&self, workspace_id: WorkspaceId) -> StoreResult<Vec<Channel>>;
     /// Turns a channel on or off (a disabled channel refuses webhooks and sends); `None` when it
     /// is not in the workspace.
@@ -370,6 +373,20 @@ pub trait LabelRepo: Send + Sync {
     ) -> StoreResult<Vec<(ConversationId, Label)>>;
 }
 
+/// The message templates a channel's provider approved, as last synced.
+#[async_trait]
+pub trait TemplateRepo: Send + Sync {
+    /// Replaces the channel's templates with the provider's current list, in one transaction.
+    async fn replace_templates(
+        &self,
+        channel_id: ChannelId,
+        templates: &[MessageTemplate],
+        now: UnixMillis,
+    ) -> StoreResult<()>;
+    /// The channel's templates by name and language.
+    async fn list_templates(&self, channel_id: ChannelId) -> StoreResult<Vec<MessageTemplate>>;
+}
+
 /// Saved replies.
 #[async_trait]
 pub trait CannedResponseRepo: Send + Sync {
@@ -435,6 +452,7 @@ pub trait Store:
     + TeamworkRepo
     + LabelRepo
     + CannedResponseRepo
+    + TemplateRepo
     + ChangeFeedRepo
     + HealthRepo
 {
@@ -454,6 +472,7 @@ impl<T> Store for T where
         + TeamworkRepo
         + LabelRepo
         + CannedResponseRepo
+        + TemplateRepo
         + ChangeFeedRepo
         + HealthRepo
 {

@@ -79,6 +79,9 @@ pub struct OutboundWrite {
     pub sender_kind: SenderKind,
     pub body: String,
     pub attachments: Vec<Attachment>,
+    pub content: Option<switchboard_domain::Content>,
+    /// The provider id of the message this one answers.
+    pub reply_to: Option<String>,
     pub from_address: String,
     pub to_address: String,
     pub segments: Option<i32>,
@@ -109,6 +112,8 @@ pub struct NewChannel {
     pub provider: Provider,
     pub name: String,
     pub address: String,
+    /// See [`crate::model::Channel::external_id`].
+    pub external_id: Option<String>,
     pub sealed_credentials: Vec<u8>,
     pub settings: serde_json::Value,
     pub now: UnixMillis,

@@ -53,7 +53,7 @@ fn parse_message(
             return Err(ParseError::Malformed(format!("NumMedia is {num_media} but MediaUrl{i} is missing")));
         }
         let content_type = Some(get(&format!("MediaContentType{i}"))).filter(|c| !c.is_empty()).map(str::to_owned);
-        attachments.push(Attachment { url: url.to_owned(), content_type, filename: None, size_bytes: None });
+        attachments.push(Attachment::link(url, content_type));
     }
     let profile_name = Some(get("ProfileName").trim()).filter(|n| !n.is_empty()).map(str::to_owned);
     Ok(vec![InboundEvent::Message(InboundMessage {
@@ -65,6 +65,8 @@ fn parse_message(
         profile_name,
         text: get("Body").to_owned(),
         attachments,
+        content: None,
+        reply_to: None,
     })])
 }
 
@@ -87,6 +89,7 @@ fn parse_status(sid: &str, status: &str, fields: &HashMap<String, String>) -> Op
         status: mapped,
         error_code,
         error_reason,
+        details: None,
     }))
 }
 

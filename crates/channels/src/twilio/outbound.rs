@@ -28,8 +28,8 @@ pub fn form_body(channel: &ChannelContext, message: &OutboundRequest) -> String 
     if !message.body.is_empty() {
         form.append_pair("Body", &message.body);
     }
-    for url in &message.media_urls {
-        form.append_pair("MediaUrl", url);
+    for attachment in &message.attachments {
+        form.append_pair("MediaUrl", &attachment.url);
     }
     let callback = message.status_callback_url.clone().unwrap_or_else(|| channel.status_callback_url(Provider::Twilio));
     form.append_pair("StatusCallback", &callback);

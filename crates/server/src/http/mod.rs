@@ -8,6 +8,7 @@ pub mod auth;
 pub mod checks;
 pub mod extract;
 pub mod inbox;
+pub mod meta_webhooks;
 pub mod ops;
 pub mod problem;
 pub mod views;
@@ -25,6 +26,7 @@ use crate::state::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(webhooks::router())
+        .merge(meta_webhooks::router())
         .merge(api::router())
         .merge(ops::router())
         .merge(inbox::router())

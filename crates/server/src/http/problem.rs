@@ -116,6 +116,8 @@ impl From<SendRefusal> for Problem {
             SendRefusal::OutsideWhatsappWindow { .. } => {
                 Problem::new(StatusCode::CONFLICT, "outside-whatsapp-window", detail)
             }
+            SendRefusal::InvalidContent(_) => Problem::unprocessable("invalid-content", detail),
+            SendRefusal::UnknownTemplate(_) => Problem::unprocessable("unknown-template", detail),
             SendRefusal::IdempotencyMismatch(_) => Problem::unprocessable("idempotency-key-reused", detail),
             SendRefusal::Credentials => Problem::internal(detail),
             SendRefusal::Store(error) => error.into(),

@@ -111,6 +111,13 @@ pub struct MessageView {
     pub sender: String,
     pub body: String,
     pub attachments: Vec<switchboard_domain::Attachment>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<switchboard_domain::Content>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reply_to: Option<String>,
+    /// What the provider reported with the statuses (WhatsApp's conversation and pricing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provider_details: Option<serde_json::Value>,
     pub from: String,
     pub to: String,
     pub provider_message_id: Option<String>,
@@ -134,6 +141,9 @@ impl From<Message> for MessageView {
             sender: m.sender_kind.as_str().to_owned(),
             body: m.body,
             attachments: m.attachments,
+            content: m.content,
+            reply_to: m.reply_to,
+            provider_details: m.provider_details,
             from: m.from_address,
             to: m.to_address,
             provider_message_id: m.provider_message_id,
@@ -160,6 +170,9 @@ pub struct ChannelView {
     pub provider: String,
     pub name: String,
     pub address: String,
+    /// The provider's id for the channel (a WhatsApp phone number id), where it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     pub enabled: bool,
     pub webhook_url: String,
     pub status_callback_url: String,
@@ -175,6 +188,7 @@ impl ChannelView {
             provider: c.provider.to_string(),
             name: c.name,
             address: c.address,
+            external_id: c.external_id,
             enabled: c.enabled,
             status_callback_url: format!("{webhook_url}/status"),
             webhook_url,

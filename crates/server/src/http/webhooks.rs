@@ -22,11 +22,11 @@ use crate::telemetry::WEBHOOKS;
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/webhooks/{provider}/{channel_id}", post(receive))
+        .route("/webhooks/{provider}/{channel_id}", post(receive).get(super::meta_webhooks::channel_handshake))
         .route("/webhooks/{provider}/{channel_id}/status", post(receive))
 }
 
-fn count(provider: Provider, outcome: &'static str) {
+pub(crate) fn count(provider: Provider, outcome: &'static str) {
     metrics::counter!(WEBHOOKS, "provider" => provider.as_str(), "outcome" => outcome).increment(1);
 }
 
@@ -70,14 +70,31 @@ async fn receive(
         Problem::bad_request("malformed-webhook", error.to_string())
     })?;
 
+    let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    commit(&state, &channel, adapter.verification(), content_type, &body, events).await?;
+    let reply = adapter.reply();
+    Ok(([(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response())
+}
+
+/// Stores a verified, parsed webhook for one channel (group commit) and tells the live views;
+/// returns once it is durable.
+pub(crate) async fn commit(
+    state: &AppState,
+    channel: &ResolvedChannel,
+    verification: &'static str,
+    content_type: &str,
+    body: &[u8],
+    events: Vec<switchboard_domain::inbound::InboundEvent>,
+) -> Result<(), Problem> {
+    let provider = channel.record.provider;
     let write = InboundWrite {
         workspace_id: channel.record.workspace_id,
         channel_id: channel.record.channel_id,
         channel_kind: channel.record.kind,
         provider,
-        verification: adapter.verification(),
-        content_type: headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned(),
-        payload: String::from_utf8_lossy(&body).into_owned(),
+        verification,
+        content_type: content_type.to_owned(),
+        payload: String::from_utf8_lossy(body).into_owned(),
         events,
         received_at: now_ms(),
     };
@@ -107,11 +124,14 @@ async fn receive(
         });
     }
     tracing::debug!(outcome = outcome.summary(), "webhook stored");
-    let reply = adapter.reply();
-    Ok(([(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response())
+    Ok(())
 }
 
-async fn find_channel(state: &AppState, provider: Provider, raw: &str) -> Result<Arc<ResolvedChannel>, Problem> {
+pub(crate) async fn find_channel(
+    state: &AppState,
+    provider: Provider,
+    raw: &str,
+) -> Result<Arc<ResolvedChannel>, Problem> {
     let unknown = || {
         Problem::not_found(format!(
             "there is no {provider} channel {raw:?}; copy the webhook URL from `switchboard channel list`"

@@ -2,14 +2,14 @@
 
 use sha2::{Digest, Sha256};
 use switchboard_domain::segments;
-use switchboard_domain::{Attachment, ChannelKind, Identity, IdentityKind};
+use switchboard_domain::{Attachment, ChannelKind, Content, Identity, IdentityKind, Provider};
 use switchboard_store::StoreError;
-use switchboard_store::model::{Contact, ContactIdentity, Message};
+use switchboard_store::model::{Channel, Contact, ContactIdentity, Message};
 use switchboard_store::writes::{NewContact, OutboundWrite};
 
-use super::policy::{SendRefusal, WHATSAPP_WINDOW_MS, max_body_chars};
-use super::{Recipient, SendRequest};
-use crate::clock::{now_ms, rfc3339};
+use super::policy::{SendRefusal, max_body_chars};
+use super::{Recipient, SendRequest, whatsapp};
+use crate::clock::now_ms;
 use crate::state::AppState;
 
 /// Checks policy and records the message as queued with its send job. Returns the message and
@@ -38,17 +38,20 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
     }
     let kind = channel.record.kind;
     check_content(kind, &request)?;
+    check_rich_content(&channel.record, &request)?;
+    if let Some(Content::Template(template)) = &request.content {
+        whatsapp::check_template(state, request.channel_id, template).await?;
+    }
 
     let (contact, identity) = resolve_recipient(state, &request, kind, now).await?;
     if identity.opted_out.contains(&kind) {
         return Err(SendRefusal::OptedOut { address: identity.value.clone(), kind, keyword: "STOP".into() });
     }
     if kind == ChannelKind::Whatsapp {
-        let last = state.store.last_inbound_at(request.workspace_id, contact.contact_id, request.channel_id).await?;
-        if last.is_none_or(|at| now - at > WHATSAPP_WINDOW_MS) {
-            let since = last.map(rfc3339).unwrap_or_else(|| "never".into());
-            return Err(SendRefusal::OutsideWhatsappWindow { address: identity.value.clone(), since });
-        }
+        let (workspace_id, contact_id) = (request.workspace_id, contact.contact_id);
+        let content = request.content.as_ref();
+        whatsapp::check_window(state, workspace_id, contact_id, request.channel_id, &identity.value, content, now)
+            .await?;
     }
 
     let length = (kind == ChannelKind::Sms).then(|| segments::measure(&request.body));
@@ -58,11 +61,9 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
         channel_id: request.channel_id,
         sender_kind: request.sender_kind,
         body: request.body.clone(),
-        attachments: request
-            .media_urls
-            .iter()
-            .map(|url| Attachment { url: url.clone(), content_type: None, filename: None, size_bytes: None })
-            .collect(),
+        attachments: request.media_urls.iter().map(|url| Attachment::link(url.clone(), None)).collect(),
+        content: request.content.clone(),
+        reply_to: request.reply_to.clone(),
         from_address: channel.record.address.clone(),
         to_address: identity.value.clone(),
         segments: length.map(|l| l.segments as i32),
@@ -83,7 +84,7 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
 }
 
 fn check_content(kind: ChannelKind, request: &SendRequest) -> Result<(), SendRefusal> {
-    if request.body.trim().is_empty() && request.media_urls.is_empty() {
+    if request.body.trim().is_empty() && request.media_urls.is_empty() && request.content.is_none() {
         return Err(SendRefusal::Empty);
     }
     let len = request.body.chars().count();
@@ -99,6 +100,36 @@ fn check_content(kind: ChannelKind, request: &SendRequest) -> Result<(), SendRef
         }
     }
     Ok(())
+}
+
+/// Rich content goes only where the channel's provider carries it (WhatsApp through Meta), and
+/// must be well formed there.
+fn check_rich_content(channel: &Channel, request: &SendRequest) -> Result<(), SendRefusal> {
+    let cloud_whatsapp = channel.kind == ChannelKind::Whatsapp && channel.provider == Provider::Meta;
+    if cloud_whatsapp && request.media_urls.len() > 1 {
+        return Err(SendRefusal::InvalidContent(
+            "a WhatsApp message carries at most one media file; send each file as its own message".into(),
+        ));
+    }
+    let Some(content) = &request.content else { return Ok(()) };
+    if !cloud_whatsapp {
+        return Err(SendRefusal::InvalidContent(format!(
+            "{} content cannot be sent on this {} channel through {}; only WhatsApp channels connected through Meta carry it",
+            content_name(content),
+            channel.kind,
+            channel.provider
+        )));
+    }
+    content.check_sendable().map_err(|e| SendRefusal::InvalidContent(e.to_string()))?;
+    let needs_text = matches!(content, Content::Buttons { .. } | Content::List { .. });
+    if needs_text && request.body.trim().is_empty() {
+        return Err(SendRefusal::InvalidContent("buttons and lists need a body text to show above them".into()));
+    }
+    Ok(())
+}
+
+fn content_name(content: &Content) -> String {
+    serde_json::to_value(content).ok().and_then(|v| v["kind"].as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 /// The contact and the identity the message goes to.
@@ -181,6 +212,13 @@ fn fingerprint(request: &SendRequest) -> String {
             .map(|identity| identity.value)
             .unwrap_or_else(|| address.trim().to_owned()),
     };
-    let canonical = serde_json::json!([request.channel_id, to, request.body, request.media_urls]);
+    let canonical = serde_json::json!([
+        request.channel_id,
+        to,
+        request.body,
+        request.media_urls,
+        request.content,
+        request.reply_to
+    ]);
     hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
 }

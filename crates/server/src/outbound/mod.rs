@@ -4,11 +4,13 @@
 
 mod compose;
 mod policy;
+mod whatsapp;
 
 pub use compose::queue_send;
-pub use policy::{SendRefusal, WHATSAPP_WINDOW_MS};
+pub use policy::{SendRefusal, WHATSAPP_WINDOW_MS, template_offer};
+pub use whatsapp::approved_template_names;
 
-use switchboard_domain::{ChannelId, ContactId, SenderKind, WorkspaceId};
+use switchboard_domain::{ChannelId, ContactId, Content, SenderKind, WorkspaceId};
 
 /// Who a message goes to.
 #[derive(Debug, Clone)]
@@ -27,6 +29,10 @@ pub struct SendRequest {
     pub recipient: Recipient,
     pub body: String,
     pub media_urls: Vec<String>,
+    /// Rich content (a template, buttons, a reaction, ...), on channels that carry it.
+    pub content: Option<Content>,
+    /// The provider id of the customer's message this one answers.
+    pub reply_to: Option<String>,
     pub sender_kind: SenderKind,
     pub idempotency_key: Option<String>,
 }

@@ -38,15 +38,29 @@ pub enum SendRefusal {
     #[error("the body has {len} characters; {kind} allows at most {max}")]
     TooLong { kind: ChannelKind, len: usize, max: usize },
     #[error(
-        "{address} last wrote on WhatsApp more than 24 hours ago ({since}); outside the customer-service window only an approved template may be sent"
+        "{address} last wrote on WhatsApp more than 24 hours ago ({since}); outside the customer-service window only an approved template may be sent: {}",
+        template_offer(templates)
     )]
-    OutsideWhatsappWindow { address: String, since: String },
+    OutsideWhatsappWindow { address: String, since: String, templates: Vec<String> },
+    #[error("{0}")]
+    InvalidContent(String),
+    #[error("{0}")]
+    UnknownTemplate(String),
     #[error("the Idempotency-Key {0:?} was already used for a different request; use a new key for a new message")]
     IdempotencyMismatch(String),
     #[error("the channel's credentials cannot be decrypted; check SWITCHBOARD_SECRET_KEY or the key file")]
     Credentials,
     #[error(transparent)]
     Store(#[from] StoreError),
+}
+
+/// The templates on offer, in words: "appointment_reminder (en_US), ..." or what to do without any.
+pub fn template_offer(templates: &[String]) -> String {
+    if templates.is_empty() {
+        "this channel has no approved templates; sync them from the WhatsApp Business Account".to_owned()
+    } else {
+        format!("use one of {}", templates.join(", "))
+    }
 }
 
 impl From<crate::channels::ChannelError> for SendRefusal {

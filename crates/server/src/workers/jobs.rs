@@ -2,13 +2,14 @@
 
 use std::time::Duration;
 
+use switchboard_channels::meta::OUTSIDE_WINDOW;
 use switchboard_channels::{FailureKind, OutboundRequest};
 use switchboard_domain::{MessageId, MessageStatus, SenderKind};
 use switchboard_store::queue::{Job, kinds};
 use switchboard_store::writes::SendResult;
 
 use crate::clock::now_ms;
-use crate::outbound::{Recipient, SendRequest, queue_send};
+use crate::outbound::{Recipient, SendRequest, approved_template_names, queue_send, template_offer};
 use crate::state::AppState;
 use crate::telemetry;
 
@@ -108,7 +109,9 @@ async fn attempt(
     let request = OutboundRequest {
         to: message.to_address.clone(),
         body: message.body.clone(),
-        media_urls: message.attachments.iter().map(|a| a.url.clone()).collect(),
+        attachments: message.attachments.clone(),
+        content: message.content.clone(),
+        reply_to: message.reply_to.clone(),
         status_callback_url: None,
     };
     let result = match adapter.send(&channel.context, &request).await {
@@ -125,6 +128,11 @@ async fn attempt(
         Err(error) => {
             let reason = if error.kind == FailureKind::Transient {
                 format!("gave up after {} attempts: {}", job.attempts, error.reason)
+            } else if error.code.as_deref().and_then(|c| c.parse().ok()) == Some(OUTSIDE_WINDOW) {
+                // Meta found the 24-hour window closed though we judged it open (a clock, a message we
+                // never saw): say what to do, as the refusal before sending does.
+                let offer = approved_template_names(state, message.channel_id).await.unwrap_or_default();
+                format!("{}; {}", error.reason, template_offer(&offer))
             } else {
                 error.reason
             };
@@ -158,6 +166,8 @@ async fn help_reply(state: &AppState, job: &Job) -> anyhow::Result<()> {
         recipient: Recipient::Contact(inbound.contact_id),
         body: workspace.help_text,
         media_urls: Vec::new(),
+        content: None,
+        reply_to: None,
         sender_kind: SenderKind::System,
         idempotency_key: Some(format!("help:{message_id}")),
     };

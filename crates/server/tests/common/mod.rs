@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod chrome;
+pub mod meta;
 pub mod staff;
 
 use std::future::Future;
@@ -55,6 +56,8 @@ pub fn test_config(database_url: &str) -> Config {
     config.retry = RetryPolicy { max_attempts: 4, base_ms: 20, cap_ms: 100, floor_ms: 10 };
     config.dispatch_poll = Duration::from_millis(50);
     config.max_body_bytes = 64 * 1024;
+    config.providers.meta.app_secret = Some(meta::APP_SECRET.into());
+    config.providers.meta.verify_token = Some(meta::APP_VERIFY_TOKEN.into());
     config
 }
 
@@ -70,6 +73,7 @@ impl TestApp {
         let store = db.store().await;
         let mut config = test_config(&db.url);
         config.providers.twilio.api_base_url = emulator.base_url();
+        config.providers.meta.graph_base_url = emulator.base_url();
         let secrets = SecretBox::load(&config.secret_key).unwrap();
         let workspace = admin::create_workspace(
             &store,

@@ -31,6 +31,7 @@ fn migrator() -> Migrator {
         (5, "labels, canned responses and snooze", include_str!("migrations/0005_labels_canned_snooze.sql")),
         (6, "staff invitations", include_str!("migrations/0006_staff_invitations.sql")),
         (7, "contact preferences", include_str!("migrations/0007_contact_preferences.sql")),
+        (8, "rich content", include_str!("migrations/0008_rich_content.sql")),
     ])
 }
 

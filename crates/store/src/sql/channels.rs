@@ -14,6 +14,7 @@ macro_rules! impl_channel_repo {
                     address: get!(row, "address"),
                     sealed_credentials: get!(row, "sealed_credentials"),
                     settings: get!(row, "settings" as json),
+                    external_id: get!(row, "external_id"),
                     enabled: get!(row, "enabled"),
                     created_at: get!(row, "created_at"),
                 })
@@ -27,8 +28,8 @@ macro_rules! impl_channel_repo {
                 let id = channel.channel_id;
                 let result = sqlx::query(
                     "insert into channels (channel_id, workspace_id, kind, provider, name, address, \
-                     sealed_credentials, settings, enabled, created_at, updated_at) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9, $9)",
+                     sealed_credentials, settings, enabled, created_at, updated_at, external_id) \
+                     values ($1, $2, $3, $4, $5, $6, $7, $8, true, $9, $9, $10)",
                 )
                 .bind(id.0)
                 .bind(channel.workspace_id.0)
@@ -39,9 +40,17 @@ macro_rules! impl_channel_repo {
                 .bind(&channel.sealed_credentials)
                 .bind(sqlx::types::Json(&channel.settings))
                 .bind(channel.now)
+                .bind(&channel.external_id)
                 .execute(self.write_pool())
                 .await;
                 if let Err(sqlx::Error::Database(e)) = &result {
+                    if e.is_unique_violation() && e.message().contains("external_id") {
+                        return Err($crate::StoreError::Conflict(format!(
+                            "{} {} is already connected as a channel; disconnect it there first",
+                            channel.provider,
+                            channel.external_id.as_deref().unwrap_or_default()
+                        )));
+                    }
                     if e.is_unique_violation() {
                         return Err($crate::StoreError::Conflict(format!(
                             "this workspace already has a {} channel for {}",
@@ -59,6 +68,7 @@ macro_rules! impl_channel_repo {
                     address: channel.address,
                     sealed_credentials: channel.sealed_credentials,
                     settings: channel.settings,
+                    external_id: channel.external_id,
                     enabled: true,
                     created_at: channel.now,
                 })
@@ -70,6 +80,19 @@ macro_rules! impl_channel_repo {
             ) -> $crate::StoreResult<Option<$crate::model::Channel>> {
                 let row = sqlx::query("select * from channels where channel_id = $1")
                     .bind(channel_id.0)
+                    .fetch_optional(self.read_pool())
+                    .await?;
+                row.as_ref().map(Self::decode_channel).transpose()
+            }
+
+            async fn find_channel_by_external_id(
+                &self,
+                provider: switchboard_domain::Provider,
+                external_id: &str,
+            ) -> $crate::StoreResult<Option<$crate::model::Channel>> {
+                let row = sqlx::query("select * from channels where provider = $1 and external_id = $2")
+                    .bind(provider.as_str())
+                    .bind(external_id)
                     .fetch_optional(self.read_pool())
                     .await?;
                 row.as_ref().map(Self::decode_channel).transpose()

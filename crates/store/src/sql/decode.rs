@@ -28,6 +28,9 @@ macro_rules! get {
     ($row:expr, $col:literal as json) => {
         sqlx::Row::try_get::<sqlx::types::Json<_>, _>($row, $col)?.0
     };
+    ($row:expr, $col:literal as opt_json) => {
+        sqlx::Row::try_get::<Option<sqlx::types::Json<_>>, _>($row, $col)?.map(|json| json.0)
+    };
     ($row:expr, $col:literal as $parsed:ty) => {
         $crate::sql::decode::parse::<$parsed>($col, sqlx::Row::try_get::<String, _>($row, $col)?)?
     };

@@ -101,8 +101,9 @@ macro_rules! impl_ingest_item {
                 sqlx::query(
                     "insert into messages (message_id, workspace_id, conversation_id, contact_id, channel_id, \
                      direction, sender_kind, body, attachments, from_address, to_address, provider_message_id, \
-                     status, received_at, created_at, updated_at) \
-                     values ($1, $2, $3, $4, $5, 'inbound', 'contact', $6, $7, $8, $9, $10, 'received', $11, $11, $11)",
+                     status, received_at, created_at, updated_at, content, reply_to) \
+                     values ($1, $2, $3, $4, $5, 'inbound', 'contact', $6, $7, $8, $9, $10, 'received', $11, $11, $11, \
+                     $12, $13)",
                 )
                 .bind(message_id.0)
                 .bind(write.workspace_id.0)
@@ -115,6 +116,8 @@ macro_rules! impl_ingest_item {
                 .bind(&message.to_address)
                 .bind(&message.provider_message_id)
                 .bind(write.received_at)
+                .bind(message.content.as_ref().map(sqlx::types::Json))
+                .bind(&message.reply_to)
                 .execute(&mut *conn)
                 .await?;
                 Self::apply_keyword(&mut *conn, write, message, identity_id, message_id, contact_id).await.map(Some)
@@ -234,16 +237,7 @@ macro_rules! impl_ingest_item {
                 write: &$crate::writes::InboundWrite,
                 update: &switchboard_domain::inbound::StatusUpdate,
             ) -> $crate::StoreResult<bool> {
-                let applied = Self::advance_status(
-                    &mut *conn,
-                    write.channel_id,
-                    &update.provider_message_id,
-                    update.status,
-                    update.error_code.as_deref(),
-                    update.error_reason.as_deref(),
-                    write.received_at,
-                )
-                .await?;
+                let applied = Self::advance_status(&mut *conn, write.channel_id, update, write.received_at).await?;
                 if applied {
                     return Ok(true);
                 }

@@ -16,6 +16,9 @@ macro_rules! impl_message_repo {
                     sender_kind: get!(row, "sender_kind" as switchboard_domain::SenderKind),
                     body: get!(row, "body"),
                     attachments: get!(row, "attachments" as json),
+                    content: get!(row, "content" as opt_json),
+                    reply_to: get!(row, "reply_to"),
+                    provider_details: get!(row, "provider_details" as opt_json),
                     from_address: get!(row, "from_address"),
                     to_address: get!(row, "to_address"),
                     provider_message_id: get!(row, "provider_message_id"),
@@ -98,26 +101,24 @@ macro_rules! impl_message_repo {
                 row.as_ref().map(Self::decode_message).transpose()
             }
 
-            /// Moves one message forward to `status`; false when that would be a step back.
+            /// Moves one message forward to the reported status; false when that would be a step back.
             async fn advance_status(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 channel_id: switchboard_domain::ChannelId,
-                provider_message_id: &str,
-                status: switchboard_domain::MessageStatus,
-                error_code: Option<&str>,
-                error_reason: Option<&str>,
+                update: &switchboard_domain::inbound::StatusUpdate,
                 at: $crate::model::UnixMillis,
             ) -> $crate::StoreResult<bool> {
-                let Some(sql) = $crate::sql::statuses::advance_sql(status) else {
+                let Some(sql) = $crate::sql::statuses::advance_sql(update.status) else {
                     return Ok(false);
                 };
                 let done = sqlx::query(sql)
-                    .bind(status.as_str())
+                    .bind(update.status.as_str())
                     .bind(at)
-                    .bind(error_code)
-                    .bind(error_reason)
+                    .bind(&update.error_code)
+                    .bind(&update.error_reason)
                     .bind(channel_id.0)
-                    .bind(provider_message_id)
+                    .bind(&update.provider_message_id)
+                    .bind(update.details.as_ref().map(sqlx::types::Json))
                     .execute(&mut *conn)
                     .await?;
                 Ok(done.rows_affected() > 0)
@@ -239,9 +240,10 @@ macro_rules! impl_message_repo {
                 let inserted = sqlx::query(
                     "insert into messages (message_id, workspace_id, conversation_id, contact_id, channel_id, \
                      direction, sender_kind, body, attachments, from_address, to_address, status, segments, \
-                     encoding, idempotency_key, request_fingerprint, queued_at, created_at, updated_at) \
+                     encoding, idempotency_key, request_fingerprint, queued_at, created_at, updated_at, content, \
+                     reply_to) \
                      values ($1, $2, $3, $4, $5, 'outbound', $6, $7, $8, $9, $10, 'queued', $11, $12, $13, $14, \
-                     $15, $15, $15) returning *",
+                     $15, $15, $15, $16, $17) returning *",
                 )
                 .bind(message_id.0)
                 .bind(write.workspace_id.0)
@@ -258,6 +260,8 @@ macro_rules! impl_message_repo {
                 .bind(&write.idempotency_key)
                 .bind(&write.request_fingerprint)
                 .bind(write.now)
+                .bind(write.content.as_ref().map(sqlx::types::Json))
+                .bind(&write.reply_to)
                 .fetch_one(&mut *tx)
                 .await;
                 let row = match inserted {
@@ -359,16 +363,19 @@ macro_rules! impl_message_repo {
                 .await?;
                 let mut early = Vec::with_capacity(rows.len());
                 for row in &rows {
-                    let status: switchboard_domain::MessageStatus = get!(row, "status" as switchboard_domain::MessageStatus);
-                    let code: Option<String> = get!(row, "error_code");
-                    let reason: Option<String> = get!(row, "error_reason");
+                    let update = switchboard_domain::inbound::StatusUpdate {
+                        provider_message_id: provider_message_id.to_owned(),
+                        status: get!(row, "status" as switchboard_domain::MessageStatus),
+                        error_code: get!(row, "error_code"),
+                        error_reason: get!(row, "error_reason"),
+                        details: None,
+                    };
                     let at: i64 = get!(row, "reported_at");
-                    early.push((status, code, reason, at));
+                    early.push((update, at));
                 }
-                early.sort_by_key(|(status, _, _, at)| (status.advances_from().len(), *at));
-                for (status, code, reason, at) in early {
-                    Self::advance_status(&mut *conn, channel_id, provider_message_id, status, code.as_deref(), reason.as_deref(), at)
-                        .await?;
+                early.sort_by_key(|(update, at)| (update.status.advances_from().len(), *at));
+                for (update, at) in early {
+                    Self::advance_status(&mut *conn, channel_id, &update, at).await?;
                 }
                 Ok(())
             }

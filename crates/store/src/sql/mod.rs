@@ -22,6 +22,7 @@ pub(crate) mod script;
 pub(crate) mod staff;
 pub(crate) mod statuses;
 pub(crate) mod teamwork;
+pub(crate) mod templates;
 pub(crate) mod workspaces;
 
 /// Stamps out every shared repository for one backend. The backend type must provide
@@ -41,6 +42,7 @@ macro_rules! impl_shared_repos {
         $crate::sql::teamwork::impl_teamwork_repo!($store, $db);
         $crate::sql::labels::impl_label_repo!($store, $db);
         $crate::sql::canned::impl_canned_response_repo!($store, $db);
+        $crate::sql::templates::impl_template_repo!($store, $db);
     };
 }
 pub(crate) use impl_shared_repos;

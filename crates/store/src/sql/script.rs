@@ -209,7 +209,7 @@ macro_rules! impl_ingest_script {
                 insert.push(
                     "insert into messages (message_id, workspace_id, conversation_id, contact_id, channel_id, \
                      direction, sender_kind, body, attachments, from_address, to_address, provider_message_id, \
-                     status, received_at, created_at, updated_at) ",
+                     status, received_at, created_at, updated_at, content, reply_to) ",
                 );
                 insert.push_values(order, |mut row, i| {
                     let (w, message) = fresh[i];
@@ -230,7 +230,9 @@ macro_rules! impl_ingest_script {
                         .push_bind("received")
                         .push_bind(write.received_at)
                         .push_bind(write.received_at)
-                        .push_bind(write.received_at);
+                        .push_bind(write.received_at)
+                        .push_bind(message.content.clone().map(sqlx::types::Json))
+                        .push_bind(message.reply_to.clone());
                 });
                 ids
             }

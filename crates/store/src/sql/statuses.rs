@@ -26,7 +26,8 @@ static ADVANCE_SQL: LazyLock<HashMap<&'static str, String>> = LazyLock::new(|| {
             let from: Vec<String> = status.advances_from().iter().map(|s| format!("'{}'", s.as_str())).collect();
             let sql = format!(
                 "update messages set status = $1, {column} = $2, updated_at = $2, \
-                 error_code = coalesce($3, error_code), error_reason = coalesce($4, error_reason) \
+                 error_code = coalesce($3, error_code), error_reason = coalesce($4, error_reason), \
+                 provider_details = coalesce($7, provider_details) \
                  where channel_id = $5 and provider_message_id = $6 and status in ({from})",
                 column = timestamp_column(status),
                 from = from.join(", "),
@@ -37,7 +38,8 @@ static ADVANCE_SQL: LazyLock<HashMap<&'static str, String>> = LazyLock::new(|| {
 });
 
 /// `update messages ...` moving the message `(channel_id $5, provider_message_id $6)` to
-/// `status` ($1) at $2 with error code $3 and reason $4, only if that is a step forward.
+/// `status` ($1) at $2 with error code $3, reason $4 and provider details $7, only if that is a
+/// step forward.
 /// `None` for a status nothing can advance to.
 pub(crate) fn advance_sql(status: MessageStatus) -> Option<sqlx::AssertSqlSafe<&'static str>> {
     ADVANCE_SQL.get(status.as_str()).map(|sql| sqlx::AssertSqlSafe(sql.as_str()))

@@ -27,6 +27,7 @@ fn migrator() -> Migrator {
         (4, "labels, canned responses and snooze", include_str!("migrations/0004_labels_canned_snooze.sql")),
         (5, "staff invitations", include_str!("migrations/0005_staff_invitations.sql")),
         (6, "contact preferences", include_str!("migrations/0006_contact_preferences.sql")),
+        (7, "rich content", include_str!("migrations/0007_rich_content.sql")),
     ])
 }
 

@@ -25,6 +25,7 @@ pub async fn workspace_with_sms_channel(store: &Arc<dyn Store>, name: &str) -> F
             provider: Provider::Twilio,
             name: "Front desk".into(),
             address: "+14155550100".into(),
+            external_id: None,
             sealed_credentials: vec![1, 2, 3],
             settings: serde_json::json!({ "base_url": "http://127.0.0.1:1" }),
             now: NOW,
@@ -52,6 +53,8 @@ pub fn inbound_sms(fixture: &Fixture, sid: &str, from: &str, text: &str, at: i64
             profile_name: None,
             text: text.into(),
             attachments: vec![],
+            content: None,
+            reply_to: None,
         })],
         received_at: at,
     }
@@ -64,6 +67,7 @@ pub fn status_callback(fixture: &Fixture, sid: &str, status: MessageStatus, at: 
             status,
             error_code: (status == MessageStatus::Failed).then(|| "30003".into()),
             error_reason: (status == MessageStatus::Failed).then(|| "Unreachable destination handset".into()),
+            details: None,
         })],
         payload: format!("MessageSid={sid}&MessageStatus={status}"),
         ..inbound_sms(fixture, sid, "+14155550199", "", at)
@@ -83,6 +87,8 @@ pub fn outbound(
         sender_kind: SenderKind::Staff,
         body: body.into(),
         attachments: vec![],
+        content: None,
+        reply_to: None,
         from_address: fixture.channel.address.clone(),
         to_address: "+14155550123".into(),
         segments: Some(1),

@@ -8,4 +8,5 @@ mod organizing;
 mod outbound;
 mod queue;
 mod records;
+mod rich_content;
 mod staff;

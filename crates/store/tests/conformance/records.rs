@@ -45,6 +45,7 @@ async fn channels_keep_their_settings_and_refuse_a_duplicate_address() {
             provider: switchboard_domain::Provider::Twilio,
             name: "dup".into(),
             address: fx.channel.address.clone(),
+            external_id: None,
             sealed_credentials: vec![],
             settings: serde_json::json!({}),
             now: NOW,

@@ -10,6 +10,7 @@ fn channel(kind: ChannelKind) -> ChannelContext {
         channel_id: ChannelId::new(),
         kind,
         address: "+14155550100".into(),
+        external_id: None,
         credentials: serde_json::json!({}),
         settings: serde_json::json!({}),
         public_url: "https://hub.example.com".into(),

@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
-use switchboard_domain::{ChannelId, ContactId, MessageId, SenderKind};
+use switchboard_domain::{ChannelId, ContactId, Content, MessageId, SenderKind};
 
 use crate::http::auth::ApiWorkspace;
 use crate::http::extract::{ApiJson, parse_id};
@@ -30,6 +30,10 @@ struct SendInput {
     body: String,
     #[serde(default)]
     media_urls: Vec<String>,
+    /// Rich content: a template, buttons, a list, a location, a reaction, a link preview.
+    content: Option<Content>,
+    /// The provider id of the customer's message this one answers.
+    reply_to: Option<String>,
 }
 
 async fn send(
@@ -71,6 +75,8 @@ async fn send(
         recipient,
         body: input.body,
         media_urls: input.media_urls,
+        content: input.content,
+        reply_to: input.reply_to,
         sender_kind: SenderKind::Staff,
         idempotency_key,
     };

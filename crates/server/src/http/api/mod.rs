@@ -9,6 +9,7 @@ mod messages;
 pub mod openapi;
 mod organizing;
 mod teamwork;
+mod templates;
 
 use axum::Router;
 
@@ -47,6 +48,8 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/v1/messages"),
     ("get", "/api/v1/messages/{message_id}"),
     ("get", "/api/v1/channels"),
+    ("get", "/api/v1/channels/{channel_id}/templates"),
+    ("post", "/api/v1/channels/{channel_id}/templates/sync"),
     ("get", "/api/v1/webhook-events"),
     ("get", "/api/v1/jobs"),
     ("get", "/api/v1/openapi.json"),
@@ -61,6 +64,7 @@ pub fn router() -> Router<AppState> {
         .merge(teamwork::router())
         .merge(organizing::router())
         .merge(debug::router())
+        .merge(templates::router())
         .merge(openapi::router())
 }
 

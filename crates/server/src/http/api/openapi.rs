@@ -11,7 +11,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/openapi.json", get(|| async { Json(document()) }))
 }
 
-fn problem_responses(codes: &[u16]) -> Value {
+pub(super) fn problem_responses(codes: &[u16]) -> Value {
     let mut responses = serde_json::Map::new();
     for code in codes {
         responses.insert(code.to_string(), json!({ "$ref": format!("#/components/responses/Problem{code}") }));
@@ -19,21 +19,21 @@ fn problem_responses(codes: &[u16]) -> Value {
     Value::Object(responses)
 }
 
-fn merge(mut a: Value, b: Value) -> Value {
+pub(super) fn merge(mut a: Value, b: Value) -> Value {
     if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
         a.extend(b);
     }
     a
 }
 
-fn ok(status: u16, schema: &str, description: &str) -> Value {
+pub(super) fn ok(status: u16, schema: &str, description: &str) -> Value {
     json!({ status.to_string(): {
         "description": description,
         "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } }
     }})
 }
 
-fn path_id(name: &str) -> Value {
+pub(super) fn path_id(name: &str) -> Value {
     json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } })
 }
 
@@ -55,13 +55,15 @@ fn paging() -> Vec<Value> {
 /// The whole document.
 pub fn document() -> Value {
     let mut document = core_document();
-    if let (Some(paths), Value::Object(more)) = (document["paths"].as_object_mut(), teamwork_paths()) {
-        paths.extend(more);
+    for more in [teamwork_paths(), super::templates::paths()] {
+        if let (Some(paths), Value::Object(more)) = (document["paths"].as_object_mut(), more) {
+            paths.extend(more);
+        }
     }
-    if let (Some(schemas), Value::Object(more)) =
-        (document["components"]["schemas"].as_object_mut(), teamwork_schemas())
-    {
-        schemas.extend(more);
+    for more in [teamwork_schemas(), super::templates::schemas()] {
+        if let (Some(schemas), Value::Object(more)) = (document["components"]["schemas"].as_object_mut(), more) {
+            schemas.extend(more);
+        }
     }
     document
 }
@@ -238,12 +240,16 @@ fn components() -> Value {
                 "description": "Give exactly one of contact_id and to.", "properties": {
                 "channel_id": { "type": "string", "format": "uuid" }, "contact_id": { "type": "string", "format": "uuid" },
                 "to": { "type": "string", "description": "An address on the channel, e.g. +14155550123." },
-                "body": { "type": "string" }, "media_urls": { "type": "array", "items": { "type": "string", "format": "uri" } } } },
+                "body": { "type": "string" }, "media_urls": { "type": "array", "items": { "type": "string", "format": "uri" } },
+                "content": { "$ref": "#/components/schemas/Content" },
+                "reply_to": { "type": "string", "description": "The provider id of the customer's message this one answers (WhatsApp)." } } },
             "Message": { "type": "object", "properties": {
                 "id": { "type": "string", "format": "uuid" }, "conversation_id": { "type": "string" }, "contact_id": { "type": "string" },
                 "channel_id": { "type": "string" }, "direction": { "enum": ["inbound", "outbound"] },
                 "sender": { "enum": ["contact", "staff", "bot", "system"] }, "body": { "type": "string" },
                 "attachments": { "type": "array", "items": { "type": "object" } }, "from": { "type": "string" }, "to": { "type": "string" },
+                "content": { "$ref": "#/components/schemas/Content" }, "reply_to": { "type": "string" },
+                "provider_details": { "type": "object", "description": "What the provider reported with the statuses (WhatsApp conversation and pricing)." },
                 "provider_message_id": { "type": ["string", "null"] },
                 "status": { "enum": ["received", "queued", "sent", "delivered", "read", "failed"] },
                 "status_history": { "type": "array", "items": { "type": "object", "properties": {

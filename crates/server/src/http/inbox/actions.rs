@@ -84,6 +84,8 @@ async fn reply(
             recipient: Recipient::Contact(opened.contact.contact_id),
             body: form.body.clone(),
             media_urls: Vec::new(),
+            content: None,
+            reply_to: None,
             sender_kind: SenderKind::Staff,
             idempotency_key: form.idempotency_key.filter(|k| !k.is_empty()).map(|k| format!("inbox:{k}")),
         };

@@ -224,6 +224,8 @@ async fn send_test(
         recipient: Recipient::Address(form.to.trim().to_owned()),
         body: TEST_MESSAGE.to_owned(),
         media_urls: Vec::new(),
+        content: None,
+        reply_to: None,
         sender_kind: SenderKind::System,
         idempotency_key: None,
     };

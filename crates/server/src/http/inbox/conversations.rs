@@ -138,9 +138,24 @@ pub(super) struct Opened {
     labels: Vec<Label>,
     all_labels: Vec<Label>,
     canned_responses: Vec<CannedResponse>,
-    /// WhatsApp channels on which the customer has not written for 24 hours: only an approved
-    /// template may be sent there.
-    whatsapp_window_closed: Vec<ChannelId>,
+    /// WhatsApp channels on which the customer has not written for 24 hours, with the approved
+    /// templates that may still be sent there.
+    whatsapp_window_closed: Vec<ClosedWindow>,
+}
+
+/// A WhatsApp channel whose 24-hour window is closed, and the templates on offer there.
+#[derive(serde::Serialize)]
+struct ClosedWindow {
+    channel_id: ChannelId,
+    templates: Vec<TemplateOffer>,
+}
+
+#[derive(serde::Serialize)]
+struct TemplateOffer {
+    name: String,
+    language: String,
+    /// The body text with its placeholders, shown on hover.
+    body: Option<String>,
 }
 
 impl Opened {
@@ -170,7 +185,17 @@ impl Opened {
         for channel in channels.iter().filter(|c| c.kind == ChannelKind::Whatsapp) {
             let last = state.store.last_inbound_at(workspace_id, contact.contact_id, channel.channel_id).await?;
             if last.is_none_or(|at| now_ms() - at > crate::outbound::WHATSAPP_WINDOW_MS) {
-                whatsapp_window_closed.push(channel.channel_id);
+                let templates = state.store.list_templates(channel.channel_id).await?;
+                let templates = templates
+                    .iter()
+                    .filter(|t| t.is_approved())
+                    .map(|t| TemplateOffer {
+                        name: t.name.clone(),
+                        language: t.language.clone(),
+                        body: t.body_text().map(str::to_owned),
+                    })
+                    .collect();
+                whatsapp_window_closed.push(ClosedWindow { channel_id: channel.channel_id, templates });
             }
         }
         Ok(Self {

@@ -53,6 +53,8 @@ async fn retry(
             recipient: Recipient::Address(failed.to_address.clone()),
             body: failed.body.clone(),
             media_urls: failed.attachments.iter().map(|a| a.url.clone()).collect(),
+            content: failed.content.clone(),
+            reply_to: failed.reply_to.clone(),
             sender_kind: failed.sender_kind,
             idempotency_key: Some(format!("retry:{message_id}")),
         };

@@ -1,0 +1,54 @@
+//! Emulator of Meta's WhatsApp Cloud API (the Graph API's WhatsApp endpoints), served by the
+//! same HTTP server as the Twilio part: Graph paths start with a version segment (`/v23.0/…`),
+//! Twilio's with `/2010-04-01`, so they never clash.
+//!
+//! It answers `POST /{version}/{phone_number_id}/messages` with Meta's validation and Graph
+//! error bodies, lists message templates, serves and stores media, plays a message's life as
+//! signed status webhooks, and plays the customer's side as signed message webhooks
+//! (`X-Hub-Signature-256`), computed here without any other crate of the workspace.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use switchboard_emulator::meta::WhatsappInbound;
+//! let emulator = switchboard_emulator::start(switchboard_emulator::EmulatorConfig::default()).await?;
+//! let meta = emulator.meta();
+//! meta.add_business_account("102290129340398", "EAAG-token", "app-secret");
+//! meta.add_phone_number("102290129340398", "106540352242922", "15550001111", "http://127.0.0.1:8080/webhooks/meta");
+//! let _ = meta.send_inbound(WhatsappInbound::text("106540352242922", "14155550100", "hello")).await;
+//! # Ok(()) }
+//! ```
+
+mod auth;
+mod control;
+mod error_codes;
+mod graph_error;
+mod handle;
+mod hub_signature;
+mod ids;
+mod inbound_payload;
+mod media_api;
+mod meta_json;
+mod multipart;
+mod routes;
+mod send_api;
+mod status_payload;
+mod statuses;
+mod subscriptions_api;
+mod summary;
+mod templates_api;
+mod types;
+mod validate;
+mod webhook_delivery;
+mod webhook_envelope;
+pub(crate) mod world;
+
+pub use handle::MetaEmulator;
+pub use types::{InboundContent, MetaDelivery, MetaTemplate, WhatsappInbound, WhatsappSent};
+
+pub(crate) use control::{failures as control_failures, inbound as control_inbound};
+pub(crate) use control::{phones as control_phones, sent as control_sent};
+pub(crate) use media_api::download as media_download;
+pub(crate) use routes::graph_or_not_found;
+
+/// The Graph API version this emulator documents itself with; paths accept any `v{N}.{M}`.
+pub const GRAPH_VERSION: &str = "v23.0";
