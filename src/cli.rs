@@ -256,6 +256,9 @@ pub enum ChannelAddCommand {
         /// Graph API base URL for this channel only (an emulator).
         #[arg(long)]
         graph_base_url: Option<String>,
+        /// The number's throughput as Meta grants it: 80 by default, up to 1000.
+        #[arg(long)]
+        messages_per_second: Option<u32>,
         /// The URL providers reach the server at, for the callback URL printed.
         #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
@@ -320,6 +323,23 @@ pub enum BenchCommand {
     /// messages by default): the conversation list, its next page, a conversation, and a
     /// search, each requested one at a time by a signed-in browser; reports p50 and p99.
     Inbox(BenchInboxArgs),
+    /// WhatsApp through Meta: a burst of template sends to one number (10,000 by default) leaving
+    /// at the number's rate (80/s by default), then two numbers sending at once at their own
+    /// rates; measured at the emulator's Cloud API, which refuses sends over the limit.
+    WhatsappRate(BenchWhatsappRateArgs),
+}
+
+#[derive(Args, Clone)]
+pub struct BenchWhatsappRateArgs {
+    /// Sends in the burst to one number.
+    #[arg(long, default_value_t = 10_000)]
+    pub sends: usize,
+    /// The first number's rate, messages a second.
+    #[arg(long, default_value_t = 80)]
+    pub rate: u32,
+    /// The second number's rate, for the parallel run.
+    #[arg(long, default_value_t = 40)]
+    pub second_rate: u32,
 }
 
 #[derive(Args, Clone)]

@@ -5,4 +5,5 @@ pub mod ceiling;
 pub mod inbox;
 pub mod ingest;
 pub mod load;
+pub mod whatsapp_rate;
 pub mod workload;

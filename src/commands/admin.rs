@@ -142,6 +142,7 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
             verify_token,
             name,
             graph_base_url,
+            messages_per_second,
             public_url,
         }) => {
             let secrets = super::secret_box(cli)?;
@@ -155,6 +156,7 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
                 app_secret: app_secret.clone(),
                 verify_token: verify_token.clone(),
                 graph_base_url: graph_base_url.clone(),
+                messages_per_second: *messages_per_second,
             };
             let (channel, verify_token) = admin::add_meta_whatsapp_channel(&store, &secrets, &workspace, input).await?;
             let view = switchboard_server::http::views::ChannelView::new(channel, public_url.trim_end_matches('/'));

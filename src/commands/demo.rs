@@ -107,6 +107,7 @@ async fn ensure_cloud_channel(
         app_secret: uuid::Uuid::now_v7().simple().to_string(),
         verify_token: None,
         graph_base_url: None,
+        messages_per_second: None,
     };
     admin::add_meta_whatsapp_channel(store, secrets, workspace, input).await?;
     Ok(())

@@ -19,7 +19,9 @@ pub fn init_logging(cli: &Cli) {
     // A benchmark prints its table; the servers it runs speak only of problems. Slow statements
     // are what some benchmarks measure (generating data, searching), so they are not reported.
     let default = match cli.command {
-        Command::Bench(_) => "warn,sqlx::query=error",
+        // The emulator's complaints about status webhooks to a server the benchmark already
+        // stopped are no news.
+        Command::Bench(_) => "warn,sqlx::query=error,switchboard_emulator=error",
         _ => "info,sqlx=warn,tower_http=warn",
     };
     let filter = EnvFilter::try_from_env("RUST_LOG").unwrap_or_else(|_| EnvFilter::new(default));

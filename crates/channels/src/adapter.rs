@@ -124,8 +124,11 @@ pub struct SendReceipt {
 /// Whether trying again can help.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FailureKind {
-    /// Rate limited, provider trouble, network trouble: retry with backoff.
+    /// Provider trouble, network trouble: retry with backoff, a limited number of times.
     Transient,
+    /// The provider's rate limit (throughput, per-recipient pair): try again after a wait, as
+    /// often as it takes; never a reason to give up on the message.
+    RateLimited,
     /// The provider refused this message for good (opted out, invalid number, ...).
     Permanent,
 }
@@ -146,6 +149,10 @@ pub struct SendError {
 impl SendError {
     pub fn transient(reason: impl Into<String>) -> Self {
         Self { kind: FailureKind::Transient, code: None, reason: reason.into(), retry_after: None }
+    }
+
+    pub fn rate_limited(code: Option<String>, reason: impl Into<String>, retry_after: Duration) -> Self {
+        Self { kind: FailureKind::RateLimited, code, reason: reason.into(), retry_after: Some(retry_after) }
     }
 
     pub fn permanent(code: Option<String>, reason: impl Into<String>) -> Self {

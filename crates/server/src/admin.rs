@@ -147,6 +147,8 @@ pub struct MetaWhatsappInput {
     pub verify_token: Option<String>,
     /// Overrides the Graph API base URL (the emulator, in tests and the demo).
     pub graph_base_url: Option<String>,
+    /// The number's throughput as Meta grants it (80 by default, up to 1,000).
+    pub messages_per_second: Option<u32>,
 }
 
 /// 32 random hex characters.
@@ -183,6 +185,13 @@ pub async fn add_meta_whatsapp_channel(
     let mut settings = serde_json::json!({});
     if let Some(base) = input.graph_base_url {
         settings["graph_base_url"] = base.trim_end_matches('/').into();
+    }
+    if let Some(rate) = input.messages_per_second {
+        let max = crate::outbound::throughput::MAX_RATE;
+        if !(1..=max).contains(&rate) {
+            bail!("a WhatsApp number sends 1 to {max} messages a second (80 unless Meta raised it)");
+        }
+        settings["messages_per_second"] = rate.into();
     }
     let channel_id = switchboard_domain::ChannelId::new();
     let sealed = secrets.seal(credentials.to_string().as_bytes(), channel_id.0.as_bytes());

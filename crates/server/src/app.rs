@@ -61,6 +61,8 @@ impl Application {
             public_url,
             live: crate::live::LiveUpdates::new(store.clone()),
             sign_in_throttle: Default::default(),
+            pair_limits: Default::default(),
+            send_pacers: Default::default(),
             rejections: Default::default(),
             shutting_down: shutdown_seen,
         };

@@ -33,6 +33,10 @@ pub struct AppState {
     pub shutting_down: tokio::sync::watch::Receiver<bool>,
     /// Webhooks refused per channel since the process started, for the channel page.
     pub rejections: Arc<crate::rejections::WebhookRejections>,
+    /// When each paced channel may send next from this process.
+    pub send_pacers: Arc<crate::workers::pacer::SendPacers>,
+    /// WhatsApp's per-recipient pair rate, as this process's dispatcher has used it.
+    pub pair_limits: Arc<crate::workers::pair_limit::PairLimits>,
     /// Failed sign-ins, to slow down password guessing.
     pub sign_in_throttle: Arc<crate::http::inbox::throttle::SignInThrottle>,
 }

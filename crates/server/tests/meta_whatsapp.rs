@@ -355,7 +355,7 @@ async fn outside_the_window_a_free_form_reply_is_refused_naming_the_templates_an
 }
 
 #[tokio::test]
-async fn meta_s_own_window_refusal_names_the_templates_and_rate_limits_are_retried() {
+async fn meta_s_own_window_refusal_names_the_templates_and_a_rate_limit_is_waited_out() {
     on_every_backend(|app| async move {
         let number = app.connect_meta_whatsapp(&app.workspace, NUMBER, PHONE_NUMBER_ID, false).await;
         let meta = app.meta();
@@ -380,7 +380,7 @@ async fn meta_s_own_window_refusal_names_the_templates_and_rate_limits_are_retri
         let reason = failed["error_reason"].as_str().unwrap();
         assert!(reason.contains("24 hours") && reason.contains("order_update (en_US)"), "{reason}");
 
-        // Throughput and pair-rate limits are retried after a backoff, never lost.
+        // A throughput limit is waited out, never counted against the message.
         meta.fail_api(&customer(), 130429, 1);
         let limited = app
             .post("/api/v1/messages", &json!({ "channel_id": channel, "to": CUSTOMER, "body": "Busy hour" }))

@@ -184,6 +184,9 @@ pub trait QueueRepo: Send + Sync {
     async fn complete_job(&self, job_id: JobId, now: UnixMillis) -> StoreResult<()>;
     async fn retry_job(&self, job_id: JobId, error: &str, retry_at: UnixMillis, now: UnixMillis) -> StoreResult<()>;
     async fn bury_job(&self, job_id: JobId, error: &str, now: UnixMillis) -> StoreResult<()>;
+    /// Hands a claimed job back to run at `run_at`, without counting an attempt (a rate limit of
+    /// ours said "not yet").
+    async fn postpone_job(&self, job_id: JobId, run_at: UnixMillis, now: UnixMillis) -> StoreResult<()>;
     /// Hands back every job leased by `worker` (on shutdown), without counting an attempt.
     async fn release_leases(&self, worker: &str, now: UnixMillis) -> StoreResult<u64>;
     async fn list_jobs(&self, workspace_id: WorkspaceId, state: JobState, limit: u32) -> StoreResult<Vec<Job>>;

@@ -90,6 +90,9 @@ pub struct OutboundWrite {
     /// A hash of the request, so a reused idempotency key with a different body is caught.
     pub request_fingerprint: Option<String>,
     pub max_attempts: i32,
+    /// The channel's send interval in microseconds when it has a throughput limit: the send
+    /// takes the channel's next free slot and its job runs then.
+    pub send_interval_us: Option<i64>,
     pub now: UnixMillis,
 }
 

@@ -2,6 +2,8 @@
 //! a retry after a backoff; a refusal about the token, the recipient, the template or the
 //! 24-hour window is final and reported in words a person can act on.
 
+use std::time::Duration;
+
 use serde_json::Value;
 
 use crate::adapter::{FailureKind, SendError};
@@ -9,9 +11,21 @@ use crate::adapter::{FailureKind, SendError};
 /// Meta's code for a free-form message outside the 24-hour customer-service window.
 pub const OUTSIDE_WINDOW: u32 = 131047;
 
-/// Codes worth trying again after a backoff.
+/// Codes worth trying again after a backoff, a limited number of times.
 fn is_transient(code: u32) -> bool {
-    matches!(code, 1 | 2 | 4 | 17 | 341 | 80007 | 130429 | 131000 | 131016 | 131056 | 133004 | 131057)
+    matches!(code, 1 | 2 | 131000 | 131016 | 133004 | 131057)
+}
+
+/// Rate limits, and how long to wait before trying again: throughput (130429) frees up within a
+/// second, a pair (131056) gets a message every six seconds, the app's and the account's call
+/// budgets (4, 17, 80007) refill over minutes.
+fn rate_limit_wait(code: u32) -> Option<Duration> {
+    Some(match code {
+        130429 => Duration::from_secs(1),
+        131056 => Duration::from_secs(6),
+        4 | 17 | 341 | 80007 => Duration::from_secs(60),
+        _ => return None,
+    })
 }
 
 /// Codes whose meaning we spell out.
@@ -43,7 +57,9 @@ fn explain(code: u32) -> Option<&'static str> {
 /// Classifies a Graph error answer: the HTTP status and the body's `error` object.
 pub fn classify_error(http_status: u16, error: &Value) -> SendError {
     let code = error["code"].as_u64().map(|c| c as u32);
+    let wait = code.and_then(rate_limit_wait);
     let kind = match code {
+        _ if wait.is_some() => FailureKind::RateLimited,
         Some(code) if is_transient(code) => FailureKind::Transient,
         _ if http_status == 429 || http_status >= 500 => FailureKind::Transient,
         _ => FailureKind::Permanent,
@@ -60,7 +76,7 @@ pub fn classify_error(http_status: u16, error: &Value) -> SendError {
         },
         None => format!("the Cloud API answered HTTP {http_status}: {detail}"),
     };
-    SendError { kind, code: code.map(|c| c.to_string()), reason, retry_after: None }
+    SendError { kind, code: code.map(|c| c.to_string()), reason, retry_after: wait }
 }
 
 #[cfg(test)]
@@ -75,12 +91,18 @@ mod tests {
     }
 
     #[test]
-    fn throughput_and_pair_rate_limits_are_retried() {
-        for code in [130429, 131056, 80007, 131000] {
-            let error = classify_error(429, &graph_error(code, "Rate limit hit"));
-            assert_eq!(error.kind, FailureKind::Transient, "{code}");
+    fn throughput_and_pair_rate_limits_are_waited_out() {
+        for (code, wait) in [(130429, 1), (131056, 6), (80007, 60)] {
+            let error = classify_error(400, &graph_error(code, "Rate limit hit"));
+            assert_eq!(error.kind, FailureKind::RateLimited, "{code}");
             assert_eq!(error.code, Some(code.to_string()));
+            assert_eq!(error.retry_after, Some(Duration::from_secs(wait)), "{code}");
         }
+    }
+
+    #[test]
+    fn meta_s_own_trouble_is_retried() {
+        assert_eq!(classify_error(500, &graph_error(131000, "Something went wrong")).kind, FailureKind::Transient);
         assert_eq!(classify_error(503, &Value::Null).kind, FailureKind::Transient);
     }
 

@@ -30,7 +30,9 @@ pub fn classify_error(
     message: Option<&str>,
     retry_after: Option<Duration>,
 ) -> SendError {
-    let kind = if http_status == 429 || http_status >= 500 || code == Some(20429) {
+    let kind = if http_status == 429 || code == Some(20429) {
+        FailureKind::RateLimited
+    } else if http_status >= 500 {
         FailureKind::Transient
     } else {
         FailureKind::Permanent
@@ -43,6 +45,8 @@ pub fn classify_error(
             None => format!("Twilio answered HTTP {http_status}: {detail}"),
         },
     };
+    // Without a Retry-After, a rate limit is waited out for a second.
+    let retry_after = retry_after.or((kind == FailureKind::RateLimited).then_some(Duration::from_secs(1)));
     SendError { kind, code: code.map(|c| c.to_string()), reason, retry_after }
 }
 
@@ -52,7 +56,7 @@ mod tests {
 
     #[test]
     fn rate_limits_and_server_errors_are_retried() {
-        assert_eq!(classify_error(429, Some(20429), None, None).kind, FailureKind::Transient);
+        assert_eq!(classify_error(429, Some(20429), None, None).kind, FailureKind::RateLimited);
         assert_eq!(classify_error(503, None, None, None).kind, FailureKind::Transient);
         assert_eq!(classify_error(500, Some(20500), Some("Internal"), None).kind, FailureKind::Transient);
     }

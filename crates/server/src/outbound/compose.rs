@@ -71,6 +71,7 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
         idempotency_key: request.idempotency_key.clone(),
         request_fingerprint: Some(fingerprint.clone()),
         max_attempts: state.config.retry.max_attempts,
+        send_interval_us: super::throughput::send_interval_us(&channel.record),
         now,
     };
     let (message, created) = state.store.create_outbound(write).await?;

@@ -4,6 +4,7 @@
 
 mod compose;
 mod policy;
+pub mod throughput;
 mod whatsapp;
 
 pub use compose::queue_send;

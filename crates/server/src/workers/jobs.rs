@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use switchboard_channels::meta::OUTSIDE_WINDOW;
 use switchboard_channels::{FailureKind, OutboundRequest};
-use switchboard_domain::{MessageId, MessageStatus, SenderKind};
+use switchboard_domain::{ChannelKind, MessageId, MessageStatus, Provider, SenderKind};
 use switchboard_store::queue::{Job, kinds};
 use switchboard_store::writes::SendResult;
 
@@ -48,13 +48,22 @@ async fn send(state: &AppState, job: &Job) -> anyhow::Result<()> {
         state.store.complete_job(job.job_id, now_ms()).await?;
         return Ok(());
     }
+    if let Some(wait_ms) = pair_limited(state, &message).await? {
+        tracing::debug!(message_id = %message_id, wait_ms, "pair rate limit: send postponed");
+        state.store.postpone_job(job.job_id, now_ms() + wait_ms, now_ms()).await?;
+        return Ok(());
+    }
     let result = if job.attempts > job.max_attempts {
         SendResult::Failed {
             error_code: None,
             error_reason: format!("gave up after {} attempts; the last one was interrupted", job.max_attempts),
         }
     } else {
-        attempt(state, job, &message).await?
+        match attempt(state, job, &message).await? {
+            Some(result) => result,
+            // Rate limited: the job was handed back to run later, the message is still queued.
+            None => return Ok(()),
+        }
     };
     // The opt-out first: whoever sees the message failed also sees the recipient opted out.
     if let SendResult::Failed { error_code: Some(code), .. } = &result
@@ -95,15 +104,29 @@ async fn remember_provider_opt_out(
     Ok(())
 }
 
-/// One call to the provider, classified into what to record.
+/// How long a send must wait for WhatsApp's pair rate limit (Meta channels), if at all.
+async fn pair_limited(state: &AppState, message: &switchboard_store::model::Message) -> anyhow::Result<Option<i64>> {
+    let Some(channel) = state.channels.get(message.channel_id).await? else { return Ok(None) };
+    if channel.record.provider != Provider::Meta || channel.record.kind != ChannelKind::Whatsapp {
+        return Ok(None);
+    }
+    Ok(state.pair_limits.acquire(message.channel_id, &message.to_address, now_ms()).err())
+}
+
+/// One call to the provider, classified into what to record; `None` when the provider's rate
+/// limit sent the job back to wait (not an attempt: a rate limit never fails a message).
 async fn attempt(
     state: &AppState,
     job: &Job,
     message: &switchboard_store::model::Message,
-) -> anyhow::Result<SendResult> {
+) -> anyhow::Result<Option<SendResult>> {
     let Some(channel) = state.channels.get(message.channel_id).await? else {
-        return Ok(SendResult::Failed { error_code: None, error_reason: "the channel was removed".into() });
+        return Ok(Some(SendResult::Failed { error_code: None, error_reason: "the channel was removed".into() }));
     };
+    if let Some(interval_us) = crate::outbound::throughput::send_interval_us(&channel.record) {
+        let interval = Duration::from_micros(interval_us as u64);
+        state.send_pacers.wait_turn(channel.record.channel_id, interval).await;
+    }
     let adapter = state.adapters.get(channel.record.provider);
     let provider = channel.record.provider.as_str();
     let request = OutboundRequest {
@@ -118,6 +141,15 @@ async fn attempt(
         Ok(receipt) => {
             tracing::info!(message_id = %message.message_id, provider, "message sent");
             SendResult::Sent { provider_message_id: receipt.provider_message_id }
+        }
+        Err(error) if error.kind == FailureKind::RateLimited => {
+            let asked = error.retry_after.unwrap_or(Duration::from_secs(1));
+            // Spread the waiting sends so they do not all come back at the same instant.
+            let wait = asked + Duration::from_millis(rand::random_range(0..=asked.as_millis() as u64 / 4));
+            tracing::info!(message_id = %message.message_id, provider, reason = %error.reason, retry_in_ms = wait.as_millis() as u64, "rate limited; will send later");
+            metrics::counter!(telemetry::SENDS, "provider" => provider, "outcome" => "rate_limited").increment(1);
+            state.store.postpone_job(job.job_id, now_ms() + wait.as_millis() as i64, now_ms()).await?;
+            return Ok(None);
         }
         Err(error) if error.kind == FailureKind::Transient && state.config.retry.may_retry(job.attempts) => {
             let backoff = Duration::from_millis(state.config.retry.backoff_ms(job.attempts) as u64);
@@ -146,7 +178,7 @@ async fn attempt(
         SendResult::Failed { .. } => "failed",
     };
     metrics::counter!(telemetry::SENDS, "provider" => provider, "outcome" => outcome).increment(1);
-    Ok(result)
+    Ok(Some(result))
 }
 
 /// Answers a HELP keyword with the workspace's help text, on the channel it came in on.

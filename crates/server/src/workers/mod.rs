@@ -4,6 +4,8 @@
 
 pub mod dispatcher;
 mod jobs;
+pub mod pacer;
+pub mod pair_limit;
 pub mod snoozes;
 
 pub use dispatcher::Dispatcher;

@@ -32,6 +32,7 @@ fn migrator() -> Migrator {
         (6, "staff invitations", include_str!("migrations/0006_staff_invitations.sql")),
         (7, "contact preferences", include_str!("migrations/0007_contact_preferences.sql")),
         (8, "rich content", include_str!("migrations/0008_rich_content.sql")),
+        (9, "send pacing", include_str!("migrations/0009_send_pacing.sql")),
     ])
 }
 

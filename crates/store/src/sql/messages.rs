@@ -101,6 +101,29 @@ macro_rules! impl_message_repo {
                 row.as_ref().map(Self::decode_message).transpose()
             }
 
+            /// Takes the channel's next free send slot (never in the past) and moves the next one
+            /// an interval on; returns when the send may run, in milliseconds.
+            async fn take_send_slot(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                channel_id: switchboard_domain::ChannelId,
+                interval_us: i64,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<$crate::model::UnixMillis> {
+                let now_us = now * 1000;
+                let next: i64 = sqlx::query_scalar(
+                    "insert into send_pacing (channel_id, next_at_us) values ($1, $2 + $3) \
+                     on conflict (channel_id) do update set next_at_us = \
+                     case when send_pacing.next_at_us > $2 then send_pacing.next_at_us else $2 end + $3 \
+                     returning next_at_us",
+                )
+                .bind(channel_id.0)
+                .bind(now_us)
+                .bind(interval_us)
+                .fetch_one(&mut *conn)
+                .await?;
+                Ok((next - interval_us) / 1000)
+            }
+
             /// Moves one message forward to the reported status; false when that would be a step back.
             async fn advance_status(
                 conn: &mut <$db as sqlx::Database>::Connection,
@@ -276,6 +299,10 @@ macro_rules! impl_message_repo {
                     other => other?,
                 };
                 let message = Self::decode_message(&row)?;
+                let run_at = match write.send_interval_us {
+                    Some(interval) => Self::take_send_slot(&mut *tx, write.channel_id, interval, write.now).await?,
+                    None => write.now,
+                };
                 Self::insert_job(
                     &mut *tx,
                     &$crate::queue::NewJob {
@@ -283,7 +310,7 @@ macro_rules! impl_message_repo {
                         kind: $crate::queue::kinds::SEND,
                         payload: serde_json::json!({ "message_id": message_id }),
                         dedupe_key: Some(format!("send:{message_id}")),
-                        run_at: write.now,
+                        run_at,
                         max_attempts: write.max_attempts,
                     },
                     write.now,

@@ -142,6 +142,25 @@ macro_rules! impl_queue_repo {
                 Ok(done.rows_affected())
             }
 
+            async fn postpone_job(
+                &self,
+                job_id: switchboard_domain::JobId,
+                run_at: $crate::model::UnixMillis,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(
+                    "update jobs set state = 'queued', run_at = $1, lease_owner = null, lease_until = null, \
+                     attempts = case when attempts > 0 then attempts - 1 else 0 end, updated_at = $2 \
+                     where job_id = $3 and state = 'running'",
+                )
+                .bind(run_at)
+                .bind(now)
+                .bind(job_id.0)
+                .execute(self.write_pool())
+                .await?;
+                Ok(())
+            }
+
             async fn list_jobs(
                 &self,
                 workspace_id: switchboard_domain::WorkspaceId,

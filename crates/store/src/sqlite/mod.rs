@@ -28,6 +28,7 @@ fn migrator() -> Migrator {
         (5, "staff invitations", include_str!("migrations/0005_staff_invitations.sql")),
         (6, "contact preferences", include_str!("migrations/0006_contact_preferences.sql")),
         (7, "rich content", include_str!("migrations/0007_rich_content.sql")),
+        (8, "send pacing", include_str!("migrations/0008_send_pacing.sql")),
     ])
 }
 

@@ -96,6 +96,7 @@ pub fn outbound(
         idempotency_key: key.map(str::to_owned),
         request_fingerprint: key.map(|k| format!("fp-{k}")),
         max_attempts: 4,
+        send_interval_us: None,
         now: NOW,
     }
 }

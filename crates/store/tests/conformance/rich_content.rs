@@ -130,3 +130,39 @@ async fn a_sync_replaces_a_channel_s_templates() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn paced_sends_take_the_channel_s_next_slots_and_a_postponed_job_keeps_its_attempts() {
+    on_every_backend(|store, backend| async move {
+        let fx = workspace_with_sms_channel(&store, "Clinic").await;
+        let inbound = store.ingest_batch(&[inbound_sms(&fx, "in-1", "+14155550123", "hi", NOW)]).await.unwrap();
+        let contact_id = inbound[0].as_ref().unwrap().new_messages[0].contact_id;
+        // 50 messages a second: one slot every 20 ms.
+        for body in ["one", "two", "three"] {
+            let mut write = outbound(&fx, contact_id, body, None);
+            write.send_interval_us = Some(20_000);
+            store.create_outbound(write).await.unwrap();
+        }
+        let due_now = store.claim_jobs("w", 10, 60_000, NOW).await.unwrap();
+        assert_eq!(due_now.len(), 1, "{backend}: only the first slot is due at once");
+        assert_eq!(store.next_run_at().await.unwrap(), Some(NOW + 20), "{backend}");
+        let next = store.claim_jobs("w", 10, 60_000, NOW + 20).await.unwrap();
+        assert_eq!(next.len(), 1, "{backend}");
+        assert_eq!(store.claim_jobs("w", 10, 60_000, NOW + 39).await.unwrap().len(), 0);
+        assert_eq!(store.claim_jobs("w", 10, 60_000, NOW + 40).await.unwrap().len(), 1);
+
+        // A slot long past is not reused: a send queued later starts from its own time.
+        let mut late = outbound(&fx, contact_id, "later", None);
+        late.send_interval_us = Some(20_000);
+        late.now = NOW + 10_000;
+        store.create_outbound(late).await.unwrap();
+        assert_eq!(store.next_run_at().await.unwrap(), Some(NOW + 10_000), "{backend}");
+
+        store.postpone_job(next[0].job_id, NOW + 6_000, NOW + 20).await.unwrap();
+        let again = store.claim_jobs("w", 10, 60_000, NOW + 6_000).await.unwrap();
+        assert_eq!(again.len(), 1, "{backend}");
+        assert_eq!(again[0].job_id, next[0].job_id);
+        assert_eq!(again[0].attempts, 1, "{backend}: postponing is not an attempt");
+    })
+    .await;
+}

@@ -36,7 +36,7 @@ pub fn router() -> Router<AppState> {
 
 /// The connect form as submitted, to show again with an error.
 #[derive(Debug, Default, Deserialize)]
-struct ConnectForm {
+pub(super) struct ConnectForm {
     #[serde(default)]
     csrf: String,
     #[serde(default)]
@@ -52,7 +52,7 @@ struct ConnectForm {
     auth_token: String,
 }
 
-async fn list_page(
+pub(super) async fn list_page(
     state: &AppState,
     signed_in: &SignedIn,
     draft: &ConnectForm,
@@ -66,6 +66,9 @@ async fn list_page(
             staff => &signed_in.session.staff,
             csrf => &signed_in.session.csrf_token,
             channels => views,
+            unrouted => state.rejections.unrouted(),
+            app_level_refused => state.rejections.app_level(),
+            app_level_url => format!("{}/webhooks/meta", state.public_url),
             draft => minijinja::context! {
                 kind => &draft.kind, name => &draft.name, number => &draft.number, account_sid => &draft.account_sid,
             },
@@ -123,7 +126,11 @@ async fn connect(State(state): State<AppState>, signed_in: SignedIn, Form(form):
 }
 
 /// The workspace's channel with this id, or a 404.
-async fn channel_of(state: &AppState, signed_in: &SignedIn, channel_id: ChannelId) -> Result<Channel, Problem> {
+pub(super) async fn channel_of(
+    state: &AppState,
+    signed_in: &SignedIn,
+    channel_id: ChannelId,
+) -> Result<Channel, Problem> {
     state
         .store
         .get_channel(channel_id)
@@ -147,28 +154,53 @@ async fn show(
     if let Some(refused) = signed_in.refuse_unless_admin() {
         return refused;
     }
-    let result = async {
-        let channel = channel_of(&state, &signed_in, channel_id).await?;
-        let workspace_id = signed_in.session.staff.workspace_id;
-        let events = state.store.list_webhook_events(workspace_id, Some(channel_id), RECENT_WEBHOOKS).await?;
-        let test = match params.test {
-            Some(id) => state.store.get_message(workspace_id, id).await?.filter(|m| m.channel_id == channel_id),
-            None => None,
-        };
-        Ok::<_, Problem>(super::render(
-            "channel.html",
-            minijinja::context! {
-                staff => &signed_in.session.staff,
-                csrf => &signed_in.session.csrf_token,
-                channel => ChannelView::new(channel, &state.public_url),
-                events => events,
-                rejections => state.rejections.of(channel_id),
-                test => test,
-            },
-        ))
-    }
-    .await;
-    result.unwrap_or_else(IntoResponse::into_response)
+    channel_page(&state, &signed_in, channel_id, params.test, None).await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// What is said once on the channel page, right after an action.
+#[derive(Debug, Default, serde::Serialize)]
+pub(super) struct ChannelNotice {
+    /// The verify token of a channel just connected through Meta (it is not shown again).
+    pub verify_token: Option<String>,
+    /// What a template sync did.
+    pub synced: Option<String>,
+    pub error: Option<String>,
+}
+
+/// The channel page: status and URLs, a test message, templates (WhatsApp through Meta), and the
+/// recent webhooks.
+pub(super) async fn channel_page(
+    state: &AppState,
+    signed_in: &SignedIn,
+    channel_id: ChannelId,
+    test: Option<MessageId>,
+    notice: Option<ChannelNotice>,
+) -> Result<Response, Problem> {
+    let channel = channel_of(state, signed_in, channel_id).await?;
+    let workspace_id = signed_in.session.staff.workspace_id;
+    let events = state.store.list_webhook_events(workspace_id, Some(channel_id), RECENT_WEBHOOKS).await?;
+    let test = match test {
+        Some(id) => state.store.get_message(workspace_id, id).await?.filter(|m| m.channel_id == channel_id),
+        None => None,
+    };
+    let templates = match channel.provider {
+        switchboard_domain::Provider::Meta => Some(state.store.list_templates(channel_id).await?),
+        _ => None,
+    };
+    Ok(super::render(
+        "channel.html",
+        minijinja::context! {
+            staff => &signed_in.session.staff,
+            csrf => &signed_in.session.csrf_token,
+            channel => ChannelView::new(channel, &state.public_url),
+            app_level_url => format!("{}/webhooks/meta", state.public_url),
+            events => events,
+            rejections => state.rejections.of(channel_id),
+            test => test,
+            templates => templates,
+            notice => notice,
+        },
+    ))
 }
 
 #[derive(Deserialize)]

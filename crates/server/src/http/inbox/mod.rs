@@ -8,6 +8,7 @@ mod channel_settings;
 mod contacts;
 mod conversations;
 mod events;
+mod meta_settings;
 mod organizing;
 mod retry;
 pub mod session;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(retry::router())
         .merge(settings::router())
         .merge(channel_settings::router())
+        .merge(meta_settings::router())
         .merge(staff_settings::router())
         .merge(events::router())
         .layer(SetResponseHeaderLayer::overriding(
