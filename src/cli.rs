@@ -101,6 +101,9 @@ pub struct ServeArgs {
     /// The Meta app's secret, to verify the app-level webhook at /webhooks/meta.
     #[arg(long, env = "SWITCHBOARD_META_APP_SECRET", hide_env_values = true)]
     pub meta_app_secret: Option<String>,
+    /// The Meta app's id, for connecting numbers through Meta's login.
+    #[arg(long, env = "SWITCHBOARD_META_APP_ID")]
+    pub meta_app_id: Option<String>,
     /// The verify token the app-level webhook's handshake must present.
     #[arg(long, env = "SWITCHBOARD_META_VERIFY_TOKEN", hide_env_values = true)]
     pub meta_verify_token: Option<String>,

@@ -138,6 +138,7 @@ impl Setup<'_> {
             verify_token: None,
             graph_base_url: None,
             messages_per_second: Some(rate),
+            token_expires_at: None,
         };
         let (channel, _) = admin::add_meta_whatsapp_channel(store, secrets, workspace, input).await?;
         let meta = emulator.meta();

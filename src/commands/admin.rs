@@ -157,6 +157,7 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
                 verify_token: verify_token.clone(),
                 graph_base_url: graph_base_url.clone(),
                 messages_per_second: *messages_per_second,
+                token_expires_at: None,
             };
             let (channel, verify_token) = admin::add_meta_whatsapp_channel(&store, &secrets, &workspace, input).await?;
             let view = switchboard_server::http::views::ChannelView::new(channel, public_url.trim_end_matches('/'));

@@ -108,6 +108,7 @@ async fn ensure_cloud_channel(
         verify_token: None,
         graph_base_url: None,
         messages_per_second: None,
+        token_expires_at: None,
     };
     admin::add_meta_whatsapp_channel(store, secrets, workspace, input).await?;
     Ok(())

@@ -14,6 +14,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
     config.providers.meta.graph_base_url = args.meta_graph_base_url.clone();
     config.providers.meta.app_secret = args.meta_app_secret.clone().filter(|s| !s.is_empty());
     config.providers.meta.verify_token = args.meta_verify_token.clone().filter(|s| !s.is_empty());
+    config.providers.meta.app_id = args.meta_app_id.clone().filter(|s| !s.is_empty());
     config.run_workers = !args.no_workers;
     config.job_lease = std::time::Duration::from_secs(args.job_lease_secs.max(1));
     let app = Application::build(config).await?;

@@ -70,4 +70,6 @@ typed_id! {
     LabelId,
     /// A saved reply staff insert by its shortcut.
     CannedResponseId,
+    /// A file a customer sent, downloaded from the provider and kept.
+    MediaId,
 }

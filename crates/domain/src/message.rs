@@ -71,12 +71,28 @@ pub struct Attachment {
     /// The SHA-256 of the file, hex, once known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    /// Why the file could not be fetched from the provider yet (or at all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fetch_error: Option<String>,
 }
 
 impl Attachment {
     /// An attachment known only by where it is.
     pub fn link(url: impl Into<String>, content_type: Option<String>) -> Self {
-        Self { url: url.into(), content_type, filename: None, size_bytes: None, provider_media_id: None, sha256: None }
+        Self {
+            url: url.into(),
+            content_type,
+            filename: None,
+            size_bytes: None,
+            provider_media_id: None,
+            sha256: None,
+            fetch_error: None,
+        }
+    }
+
+    /// Whether the file is still only at the provider, to be fetched by its media id.
+    pub fn awaits_fetch(&self) -> bool {
+        self.url.is_empty() && self.provider_media_id.is_some()
     }
 }
 

@@ -149,6 +149,8 @@ pub struct MetaWhatsappInput {
     pub graph_base_url: Option<String>,
     /// The number's throughput as Meta grants it (80 by default, up to 1,000).
     pub messages_per_second: Option<u32>,
+    /// When the access token lapses (a token from Meta's login; a system user's does not).
+    pub token_expires_at: Option<i64>,
 }
 
 /// 32 random hex characters.
@@ -192,6 +194,9 @@ pub async fn add_meta_whatsapp_channel(
             bail!("a WhatsApp number sends 1 to {max} messages a second (80 unless Meta raised it)");
         }
         settings["messages_per_second"] = rate.into();
+    }
+    if let Some(expires_at) = input.token_expires_at {
+        settings["token_expires_at"] = expires_at.into();
     }
     let channel_id = switchboard_domain::ChannelId::new();
     let sealed = secrets.seal(credentials.to_string().as_bytes(), channel_id.0.as_bytes());

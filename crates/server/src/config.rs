@@ -23,6 +23,8 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest file a customer sent that is downloaded and kept, in bytes.
+    pub max_media_bytes: u64,
     /// Most webhooks committed in one transaction.
     pub ingest_batch_max: usize,
     /// Concurrent batch committers (1 for SQLite, a few for PostgreSQL).
@@ -59,6 +61,7 @@ impl Config {
             providers: ProvidersConfig::default(),
             retry: RetryPolicy::default(),
             max_body_bytes: 1024 * 1024,
+            max_media_bytes: 25 * 1024 * 1024,
             ingest_batch_max: 256,
             ingest_committers: if is_sqlite { 1 } else { 4 },
             dispatch_concurrency: 16,

@@ -221,6 +221,26 @@ pub struct Label {
     pub created_at: UnixMillis,
 }
 
+/// A file to keep.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMedia {
+    pub media_id: switchboard_domain::MediaId,
+    pub content_type: String,
+    /// Hex.
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A kept file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredMedia {
+    pub media_id: switchboard_domain::MediaId,
+    pub message_id: MessageId,
+    pub content_type: String,
+    pub sha256: String,
+    pub bytes: Vec<u8>,
+}
+
 /// A message template as the provider lists it: approved templates are what a business may send
 /// outside WhatsApp's 24-hour window.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]

@@ -42,11 +42,16 @@ impl JobState {
 }
 
 /// What a job does.
+/// Tries at downloading a message's files before giving up (with backoff: about a day in all).
+pub const FETCH_MEDIA_ATTEMPTS: i32 = 8;
+
 pub mod kinds {
     /// Send one queued outbound message; payload `{"message_id": ...}`.
     pub const SEND: &str = "send";
     /// Answer a HELP keyword with the workspace's help text; payload `{"message_id": ...}`.
     pub const HELP_REPLY: &str = "help_reply";
+    /// Download the files of an inbound message from its provider; payload `{"message_id": ...}`.
+    pub const FETCH_MEDIA: &str = "fetch_media";
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -5,7 +5,7 @@
 use async_trait::async_trait;
 use switchboard_domain::{
     CannedResponseId, ChannelId, ChannelKind, ContactId, ConversationId, ConversationStatus, Identity, IdentityId,
-    JobId, LabelId, MessageId, Provider, StaffId, WorkspaceId,
+    JobId, LabelId, MediaId, MessageId, Provider, StaffId, WorkspaceId,
 };
 
 use crate::error::StoreResult;
@@ -390,6 +390,23 @@ pub trait TemplateRepo: Send + Sync {
     async fn list_templates(&self, channel_id: ChannelId) -> StoreResult<Vec<MessageTemplate>>;
 }
 
+/// Files downloaded from providers.
+#[async_trait]
+pub trait MediaRepo: Send + Sync {
+    /// Keeps the files fetched for a message and records its attachments as they now are
+    /// (pointing at the files kept, or noting why a fetch failed), in one transaction.
+    async fn save_media(
+        &self,
+        workspace_id: WorkspaceId,
+        message_id: MessageId,
+        files: &[NewMedia],
+        attachments: &[switchboard_domain::Attachment],
+        now: UnixMillis,
+    ) -> StoreResult<()>;
+    /// A kept file, with its bytes; `None` when it is not in the workspace.
+    async fn get_media(&self, workspace_id: WorkspaceId, media_id: MediaId) -> StoreResult<Option<StoredMedia>>;
+}
+
 /// Saved replies.
 #[async_trait]
 pub trait CannedResponseRepo: Send + Sync {
@@ -456,6 +473,7 @@ pub trait Store:
     + LabelRepo
     + CannedResponseRepo
     + TemplateRepo
+    + MediaRepo
     + ChangeFeedRepo
     + HealthRepo
 {
@@ -476,6 +494,7 @@ impl<T> Store for T where
         + LabelRepo
         + CannedResponseRepo
         + TemplateRepo
+        + MediaRepo
         + ChangeFeedRepo
         + HealthRepo
 {

@@ -61,6 +61,8 @@ pub struct StoredInbound {
     pub provider_message_id: String,
     pub opt_change: Option<OptChange>,
     pub help_requested: bool,
+    /// The message has files still at the provider; a fetch job was queued with it.
+    pub fetches_media: bool,
 }
 
 /// A change of a contact identity's opt-out state.

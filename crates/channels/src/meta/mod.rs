@@ -4,6 +4,8 @@
 //! templates of a WhatsApp Business Account.
 
 mod errors;
+mod media;
+pub mod oauth;
 mod payload;
 pub mod signature;
 mod templates;
@@ -19,12 +21,15 @@ use switchboard_domain::{ChannelKind, Provider};
 use crate::adapter::*;
 
 pub use errors::{OUTSIDE_WINDOW, classify_error};
+pub use media::{FetchedMedia, MediaError, fetch_media, is_kept_type};
 pub use payload::{ChannelPart, split_by_channel};
 pub use templates::fetch_templates;
 pub use whatsapp_outbound::request_body as whatsapp_request_body;
 
 /// The real Graph API. Tests and the demo point the adapter (or a channel) at the emulator.
 pub const DEFAULT_GRAPH_BASE_URL: &str = "https://graph.facebook.com";
+/// Where Meta's login dialog is.
+pub const DEFAULT_DIALOG_BASE_URL: &str = "https://www.facebook.com";
 /// The Graph API version requests are made with.
 pub const DEFAULT_GRAPH_VERSION: &str = "v23.0";
 
@@ -38,6 +43,10 @@ pub struct MetaConfig {
     pub app_secret: Option<String>,
     /// What the app-level webhook's GET handshake must present.
     pub verify_token: Option<String>,
+    /// The app's id, for the OAuth onboarding (with `app_secret`).
+    pub app_id: Option<String>,
+    /// Where Meta's login dialog is.
+    pub dialog_base_url: String,
 }
 
 impl Default for MetaConfig {
@@ -47,6 +56,8 @@ impl Default for MetaConfig {
             graph_version: DEFAULT_GRAPH_VERSION.to_owned(),
             app_secret: None,
             verify_token: None,
+            app_id: None,
+            dialog_base_url: DEFAULT_DIALOG_BASE_URL.to_owned(),
         }
     }
 }

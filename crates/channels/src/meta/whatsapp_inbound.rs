@@ -163,7 +163,8 @@ fn media(body: &Value) -> Attachment {
         filename: text_of(&body["filename"]),
         size_bytes: None,
         provider_media_id: text_of(&body["id"]),
-        sha256: text_of(&body["sha256"]),
+        sha256: None,
+        fetch_error: None,
     }
 }
 

@@ -1,10 +1,12 @@
 //! Access tokens: the Graph API takes `Authorization: Bearer <token>` (or an `access_token`
-//! query parameter); a token belongs to one business account and may only use its objects.
+//! query parameter); a token (the account's own, or a user token Facebook Login granted on it)
+//! belongs to one business account and may only use its objects.
 
 use axum::http::{HeaderMap, header};
 
 use super::graph_error::GraphError;
 use super::world::MetaWorld;
+use crate::clock::now_unix;
 
 /// The access token of a request, from the `Authorization` header or the query string.
 pub(crate) fn access_token(headers: &HeaderMap, query: Option<&str>) -> Option<String> {
@@ -25,7 +27,7 @@ pub(crate) fn access_token(headers: &HeaderMap, query: Option<&str>) -> Option<S
 /// The WABA id whose token the request carries, or 401 / 190.
 pub(crate) fn authenticate(world: &MetaWorld, headers: &HeaderMap, query: Option<&str>) -> Result<String, GraphError> {
     let token = access_token(headers, query).ok_or_else(GraphError::invalid_token)?;
-    world.account_with_token(&token).map(|(waba_id, _)| waba_id.clone()).ok_or_else(GraphError::invalid_token)
+    world.account_for_token(&token, now_unix()).map(str::to_owned).ok_or_else(GraphError::invalid_token)
 }
 
 #[cfg(test)]

@@ -24,7 +24,7 @@ pub(crate) struct GraphError {
     pub details: Option<String>,
 }
 
-const INVALID_TOKEN: &str = "Invalid OAuth access token - Cannot parse access token";
+pub(crate) const INVALID_TOKEN: &str = "Invalid OAuth access token - Cannot parse access token";
 
 impl GraphError {
     /// 401 / 190: a missing, unknown or malformed access token.
@@ -37,6 +37,16 @@ impl GraphError {
             subcode: None,
             details: None,
         }
+    }
+
+    /// 400 `OAuthException` with this code and optional subcode, as `/oauth/access_token` answers.
+    pub fn oauth(code: u32, subcode: Option<u32>, message: &str) -> Self {
+        Self { http_status: 400, code, message: message.to_owned(), kind: "OAuthException", subcode, details: None }
+    }
+
+    /// 400 / 104: the request carries no access token where Graph requires one.
+    pub fn token_required() -> Self {
+        Self::oauth(104, None, "An access token is required to request this resource.")
     }
 
     /// 400 / 100 / 33: the object does not exist or this token may not use it.

@@ -17,7 +17,7 @@ use crate::server::Shared;
 /// server's state. Its Graph base URL is the emulator's `base_url()`.
 #[derive(Clone)]
 pub struct MetaEmulator {
-    shared: Arc<Shared>,
+    pub(super) shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for MetaEmulator {
@@ -65,12 +65,26 @@ impl MetaEmulator {
         display_phone_number: &str,
         webhook_url: &str,
     ) {
-        let number = PhoneNumber {
-            waba_id: waba_id.to_owned(),
-            display_phone_number: display_phone_number.trim_start_matches('+').to_owned(),
-            webhook_url: webhook_url.to_owned(),
-        };
-        self.shared.state.update(|world| world.meta.numbers.insert(phone_number_id.to_owned(), number));
+        self.shared.state.update(|world| {
+            let verified_name = world.meta.numbers.get(phone_number_id).and_then(|n| n.verified_name.clone());
+            let number = PhoneNumber {
+                waba_id: waba_id.to_owned(),
+                display_phone_number: display_phone_number.trim_start_matches('+').to_owned(),
+                webhook_url: webhook_url.to_owned(),
+                verified_name,
+            };
+            world.meta.numbers.insert(phone_number_id.to_owned(), number)
+        });
+    }
+
+    /// Sets the business name `GET /{waba_id}/phone_numbers` shows for a number registered with
+    /// `add_phone_number` (`Test Business` until set). Does nothing for an unknown number.
+    pub fn set_verified_name(&self, phone_number_id: &str, verified_name: &str) {
+        self.shared.state.update(|world| {
+            if let Some(number) = world.meta.numbers.get_mut(phone_number_id) {
+                number.verified_name = Some(verified_name.to_owned());
+            }
+        });
     }
 
     /// Adds a message template to the account (listed by `GET /{waba_id}/message_templates`).

@@ -1,6 +1,6 @@
 //! Identifiers shaped like Meta's: `wamid.…` message ids (base64 of a small record holding the
-//! customer's number), numeric Graph object ids, `fbtrace_id`s, conversation ids, and the
-//! Graph paging cursors (base64 of the offset with `=` written as `ZD`).
+//! customer's number), numeric Graph object ids, `fbtrace_id`s, conversation ids, user access
+//! tokens, and the Graph paging cursors (base64 of the offset with `=` written as `ZD`).
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -55,6 +55,14 @@ pub(crate) fn new_conversation_id() -> String {
     format!("{n:032x}")
 }
 
+/// A user access token: `EAA` and alphanumerics, like the ones Facebook Login issues.
+pub(crate) fn new_user_access_token() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut rng = rand::rng();
+    let tail: String = (0..160).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect();
+    format!("EAA{tail}")
+}
+
 /// The Graph paging cursor for an offset into a list.
 pub(crate) fn cursor(offset: usize) -> String {
     STANDARD.encode(offset.to_string()).replace('=', "ZD")
@@ -100,5 +108,8 @@ mod tests {
         assert_eq!(id.len(), 16);
         assert!(id.bytes().all(|b| b.is_ascii_digit()));
         assert_eq!(new_conversation_id().len(), 32);
+        let token = new_user_access_token();
+        assert!(token.starts_with("EAA") && token.bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_ne!(token, new_user_access_token());
     }
 }

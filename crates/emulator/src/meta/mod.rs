@@ -5,7 +5,9 @@
 //! It answers `POST /{version}/{phone_number_id}/messages` with Meta's validation and Graph
 //! error bodies, lists message templates, serves and stores media, plays a message's life as
 //! signed status webhooks, and plays the customer's side as signed message webhooks
-//! (`X-Hub-Signature-256`), computed here without any other crate of the workspace.
+//! (`X-Hub-Signature-256`), computed here without any other crate of the workspace. For
+//! onboarding it plays Facebook Login for Business: authorization codes exchanged at
+//! `/oauth/access_token`, `debug_token`, and the account's `phone_numbers`.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -20,15 +22,20 @@
 
 mod auth;
 mod control;
+mod debug_token_api;
 mod error_codes;
 mod graph_error;
 mod handle;
+mod handle_oauth;
 mod hub_signature;
 mod ids;
 mod inbound_payload;
 mod media_api;
 mod meta_json;
 mod multipart;
+mod oauth_api;
+mod oauth_world;
+mod phone_numbers_api;
 mod routes;
 mod send_api;
 mod status_payload;

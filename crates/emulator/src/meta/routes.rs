@@ -1,6 +1,7 @@
 //! Routing of Graph API requests. Every path whose first segment is a Graph version
 //! (`v{N}.{M}`) is Meta's; the server hands over what its own routes did not match, and any
-//! other path still gets Twilio's 404.
+//! other path still gets Twilio's 404. The literal paths (`oauth/access_token`, `debug_token`)
+//! are matched before the object-id ones.
 
 use std::sync::Arc;
 
@@ -10,11 +11,11 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::graph_error::GraphError;
-use super::{media_api, send_api, subscriptions_api, templates_api};
+use super::{debug_token_api, media_api, oauth_api, phone_numbers_api, send_api, subscriptions_api, templates_api};
 use crate::server::Shared;
 
 /// The edges the emulator serves under an object id.
-const KNOWN_EDGES: &[&str] = &["messages", "media", "message_templates", "subscribed_apps"];
+const KNOWN_EDGES: &[&str] = &["messages", "media", "message_templates", "subscribed_apps", "phone_numbers"];
 
 /// Whether a path segment is a Graph API version such as `v23.0`.
 pub(crate) fn is_graph_version(segment: &str) -> bool {
@@ -40,11 +41,14 @@ pub(crate) async fn graph_or_not_found(
     let query = uri.query();
     let verb = method.as_str().to_ascii_lowercase();
     match (&method, rest) {
+        (&Method::GET | &Method::POST, ["oauth", "access_token"]) => oauth_api::access_token(&shared, query, &body),
+        (&Method::GET, ["debug_token"]) => debug_token_api::debug_token(&shared, &headers, query),
         (&Method::POST, [id, "messages"]) => send_api::send_message(&shared, id, &headers, query, &body),
         (&Method::POST, [id, "media"]) => media_api::upload(&shared, id, &headers, query, &body),
         (&Method::GET, [id, "message_templates"]) => {
             templates_api::list_templates(&shared, version, id, &headers, query)
         }
+        (&Method::GET, [id, "phone_numbers"]) => phone_numbers_api::list_phone_numbers(&shared, id, &headers, query),
         (&Method::GET | &Method::POST, [id, "subscribed_apps"]) => {
             subscriptions_api::subscribed_apps(&shared, &method, id, &headers, query)
         }

@@ -1,10 +1,11 @@
 //! What the Meta part knows (business accounts, phone numbers, templates, media, sent
-//! messages, delivered webhooks, service windows, injected failures), kept inside the
+//! messages, delivered webhooks, service windows, injected failures, OAuth grants), kept inside the
 //! emulator's one [`crate::state::World`] so waiters see every change.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
+use super::oauth_world::OAuthWorld;
 use super::types::{MetaTemplate, WhatsappSent};
 
 /// How long a customer's message keeps the customer-service window open.
@@ -34,6 +35,8 @@ pub(crate) struct PhoneNumber {
     pub waba_id: String,
     pub display_phone_number: String,
     pub webhook_url: String,
+    /// The business name WhatsApp shows, if one was set.
+    pub verified_name: Option<String>,
 }
 
 /// A stored media object.
@@ -109,12 +112,19 @@ pub(crate) struct MetaWorld {
     pub answered_statuses: HashSet<(String, String)>,
     /// What customers' phones sent and received, for the control API.
     pub phone_log: Vec<PhoneEvent>,
+    /// Meta apps and what Facebook Login granted through them.
+    pub oauth: OAuthWorld,
 }
 
 impl MetaWorld {
-    /// The account whose access token this is.
-    pub fn account_with_token(&self, token: &str) -> Option<(&String, &BusinessAccount)> {
-        self.accounts.iter().find(|(_, account)| account.access_token == token)
+    /// The registered account this token may use at `now` (Unix seconds): the account's own
+    /// access token, or a user token Facebook Login granted on it that has not expired.
+    pub fn account_for_token(&self, token: &str, now: u64) -> Option<&str> {
+        if let Some((waba_id, _)) = self.accounts.iter().find(|(_, account)| account.access_token == token) {
+            return Some(waba_id);
+        }
+        let grant = self.oauth.live_token(token, now)?;
+        self.accounts.get_key_value(&grant.waba_id).map(|(waba_id, _)| waba_id.as_str())
     }
 
     /// Whether `wa_id` wrote to `phone_number_id` less than 24 hours ago.

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod checks;
 pub mod extract;
 pub mod inbox;
+pub mod media;
 pub mod meta_webhooks;
 pub mod ops;
 pub mod problem;
@@ -27,6 +28,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .merge(webhooks::router())
         .merge(meta_webhooks::router())
+        .merge(media::router())
         .merge(api::router())
         .merge(ops::router())
         .merge(inbox::router())

@@ -18,6 +18,10 @@ pub(crate) async fn run(state: &AppState, job: Job) {
     let outcome = match job.kind.as_str() {
         kinds::SEND => send(state, &job).await,
         kinds::HELP_REPLY => help_reply(state, &job).await,
+        kinds::FETCH_MEDIA => match message_id(&job) {
+            Some(message_id) => super::media::fetch(state, &job, message_id).await,
+            None => bury(state, &job, "the job names no message").await,
+        },
         other => bury(state, &job, &format!("unknown job kind {other:?}")).await,
     };
     if let Err(error) = outcome {

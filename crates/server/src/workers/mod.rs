@@ -4,6 +4,7 @@
 
 pub mod dispatcher;
 mod jobs;
+pub mod media;
 pub mod pacer;
 pub mod pair_limit;
 pub mod snoozes;

@@ -51,6 +51,7 @@ impl TestApp {
             verify_token: Some(CHANNEL_VERIFY_TOKEN.into()),
             graph_base_url: None,
             messages_per_second: None,
+            token_expires_at: None,
         };
         let (channel, _) = admin::add_meta_whatsapp_channel(&self.store, &secrets, workspace, input).await.unwrap();
         let webhook = if app_level {

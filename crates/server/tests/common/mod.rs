@@ -56,8 +56,10 @@ pub fn test_config(database_url: &str) -> Config {
     config.retry = RetryPolicy { max_attempts: 4, base_ms: 20, cap_ms: 100, floor_ms: 10 };
     config.dispatch_poll = Duration::from_millis(50);
     config.max_body_bytes = 64 * 1024;
+    config.max_media_bytes = 1024 * 1024;
     config.providers.meta.app_secret = Some(meta::APP_SECRET.into());
     config.providers.meta.verify_token = Some(meta::APP_VERIFY_TOKEN.into());
+    config.providers.meta.app_id = Some("1234567890".into());
     config
 }
 

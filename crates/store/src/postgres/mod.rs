@@ -33,6 +33,7 @@ fn migrator() -> Migrator {
         (7, "contact preferences", include_str!("migrations/0007_contact_preferences.sql")),
         (8, "rich content", include_str!("migrations/0008_rich_content.sql")),
         (9, "send pacing", include_str!("migrations/0009_send_pacing.sql")),
+        (10, "media", include_str!("migrations/0010_media.sql")),
     ])
 }
 

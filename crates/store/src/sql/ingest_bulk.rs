@@ -101,6 +101,7 @@ macro_rules! impl_ingest_bulk {
                             provider_message_id: message.provider_message_id.clone(),
                             opt_change: $crate::sql::ingest_bulk::opt_change(keyword),
                             help_requested: keyword == Some(switchboard_domain::keywords::Keyword::Help),
+                            fetches_media: message.attachments.iter().any(switchboard_domain::Attachment::awaits_fetch),
                         });
                     }
                     Self::bulk_keywords(&mut script, writes, &fresh, &senders, &outcomes);

@@ -169,12 +169,29 @@ macro_rules! impl_ingest_item {
                     )
                     .await?;
                 }
+                let fetches_media = message.attachments.iter().any(switchboard_domain::Attachment::awaits_fetch);
+                if fetches_media {
+                    Self::insert_job(
+                        &mut *conn,
+                        &$crate::queue::NewJob {
+                            workspace_id: write.workspace_id,
+                            kind: $crate::queue::kinds::FETCH_MEDIA,
+                            payload: serde_json::json!({ "message_id": message_id }),
+                            dedupe_key: Some(format!("media:{message_id}")),
+                            run_at: write.received_at,
+                            max_attempts: $crate::queue::FETCH_MEDIA_ATTEMPTS,
+                        },
+                        write.received_at,
+                    )
+                    .await?;
+                }
                 Ok($crate::writes::StoredInbound {
                     message_id,
                     contact_id,
                     provider_message_id: message.provider_message_id.clone(),
                     opt_change,
                     help_requested,
+                    fetches_media,
                 })
             }
 

@@ -16,6 +16,7 @@ pub(crate) mod ingest;
 pub(crate) mod ingest_bulk;
 pub(crate) mod ingest_item;
 pub(crate) mod labels;
+pub(crate) mod media;
 pub(crate) mod messages;
 pub(crate) mod queue;
 pub(crate) mod script;
@@ -43,6 +44,7 @@ macro_rules! impl_shared_repos {
         $crate::sql::labels::impl_label_repo!($store, $db);
         $crate::sql::canned::impl_canned_response_repo!($store, $db);
         $crate::sql::templates::impl_template_repo!($store, $db);
+        $crate::sql::media::impl_media_repo!($store, $db);
     };
 }
 pub(crate) use impl_shared_repos;

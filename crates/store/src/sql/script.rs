@@ -62,7 +62,8 @@ macro_rules! impl_ingest_script {
     ($store:ty, $db:ty) => {
         impl $store {
 
-            /// Records what the keywords of the batch ask: opt-out changes and help replies.
+            /// Records what the keywords of the batch ask (opt-out changes, help replies) and the
+            /// media fetches its messages need.
             fn bulk_keywords(
                 script: &mut $crate::sql::script::Script<$db>,
                 writes: &[$crate::writes::InboundWrite],
@@ -71,7 +72,7 @@ macro_rules! impl_ingest_script {
                 outcomes: &[$crate::writes::InboundOutcome],
             ) {
                 let mut opt_rows = std::collections::BTreeMap::new();
-                let mut help_rows = Vec::new();
+                let mut job_rows = Vec::new();
                 for (w, message) in fresh {
                     let write = &writes[*w];
                     let Some(stored) =
@@ -88,7 +89,11 @@ macro_rules! impl_ingest_script {
                         );
                     }
                     if stored.help_requested {
-                        help_rows.push((write, stored.message_id));
+                        job_rows.push((write, stored.message_id, $crate::queue::kinds::HELP_REPLY, "help", 1_i32));
+                    }
+                    if stored.fetches_media {
+                        let kind = $crate::queue::kinds::FETCH_MEDIA;
+                        job_rows.push((write, stored.message_id, kind, "media", $crate::queue::FETCH_MEDIA_ATTEMPTS));
                     }
                 }
                 if !opt_rows.is_empty() {
@@ -102,22 +107,22 @@ macro_rules! impl_ingest_script {
                          keyword = excluded.keyword, updated_at = excluded.updated_at",
                     );
                 }
-                if !help_rows.is_empty() {
+                if !job_rows.is_empty() {
                     let jobs = script.statement();
                     jobs.push(
                         "insert into jobs (job_id, workspace_id, kind, payload, dedupe_key, state, run_at, attempts, \
                          max_attempts, created_at, updated_at) ",
                     );
-                    jobs.push_values(&help_rows, |mut row, (write, message_id)| {
+                    jobs.push_values(&job_rows, |mut row, (write, message_id, kind, key, max_attempts)| {
                         row.push_bind(switchboard_domain::JobId::new().0)
                             .push_bind(write.workspace_id.0)
-                            .push_bind($crate::queue::kinds::HELP_REPLY)
+                            .push_bind(*kind)
                             .push_bind(sqlx::types::Json(serde_json::json!({ "message_id": message_id })))
-                            .push_bind(format!("help:{message_id}"))
+                            .push_bind(format!("{key}:{message_id}"))
                             .push_bind("queued")
                             .push_bind(write.received_at)
                             .push_bind(0_i32)
-                            .push_bind(1_i32)
+                            .push_bind(*max_attempts)
                             .push_bind(write.received_at)
                             .push_bind(write.received_at);
                     });

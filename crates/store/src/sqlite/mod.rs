@@ -29,6 +29,7 @@ fn migrator() -> Migrator {
         (6, "contact preferences", include_str!("migrations/0006_contact_preferences.sql")),
         (7, "rich content", include_str!("migrations/0007_rich_content.sql")),
         (8, "send pacing", include_str!("migrations/0008_send_pacing.sql")),
+        (9, "media", include_str!("migrations/0009_media.sql")),
     ])
 }
 

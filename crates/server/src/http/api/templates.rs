@@ -1,4 +1,5 @@
-//! A WhatsApp channel's message templates: the stored list, and a sync from the business account.
+//! A WhatsApp channel's message templates: the stored list, and a sync from the business account;
+//! and the OpenAPI description of what WhatsApp through Meta added (rich content, kept files).
 
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
@@ -76,6 +77,11 @@ pub(super) fn paths() -> Value {
         "/api/v1/channels/{channel_id}/templates": {
             "get": { "summary": "The channel's WhatsApp message templates, as last synced", "parameters": [path_id("channel_id")],
                      "responses": merge(ok(200, "TemplateList", "Templates"), problem_responses(&[401, 404])) }
+        },
+        "/api/v1/media/{media_id}": {
+            "get": { "summary": "A file a customer sent, as kept (a message's attachment url names it as /inbox/media/{media_id})",
+                     "parameters": [path_id("media_id")],
+                     "responses": merge(json!({ "200": { "description": "The file, with its content type" } }), problem_responses(&[401, 404])) }
         },
         "/api/v1/channels/{channel_id}/templates/sync": {
             "post": { "summary": "Read the templates from the WhatsApp Business Account and keep them", "parameters": [path_id("channel_id")],

@@ -23,6 +23,8 @@ use crate::state::AppState;
 
 /// The text of a test message.
 const TEST_MESSAGE: &str = "This is a test message from Switchboard.";
+/// How long before a Meta token lapses the channel page warns.
+const TOKEN_WARNING_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 /// Webhooks the channel page shows.
 const RECENT_WEBHOOKS: u32 = 50;
 
@@ -183,6 +185,8 @@ pub(super) async fn channel_page(
         Some(id) => state.store.get_message(workspace_id, id).await?.filter(|m| m.channel_id == channel_id),
         None => None,
     };
+    let token_expires_at = channel.settings.get("token_expires_at").and_then(|v| v.as_i64());
+    let token_lapses_soon = token_expires_at.is_some_and(|at| at - now_ms() < TOKEN_WARNING_MS);
     let templates = match channel.provider {
         switchboard_domain::Provider::Meta => Some(state.store.list_templates(channel_id).await?),
         _ => None,
@@ -199,6 +203,8 @@ pub(super) async fn channel_page(
             test => test,
             templates => templates,
             notice => notice,
+            token_expires_at => token_expires_at,
+            token_lapses_soon => token_lapses_soon,
         },
     ))
 }

@@ -69,6 +69,7 @@ async fn connect(State(state): State<AppState>, signed_in: SignedIn, Form(form):
             verify_token: None,
             graph_base_url: None,
             messages_per_second,
+            token_expires_at: None,
         };
         crate::admin::add_meta_whatsapp_channel(&state.store, &state.secrets, &workspace, input)
             .await

@@ -8,6 +8,7 @@ mod channel_settings;
 mod contacts;
 mod conversations;
 mod events;
+mod meta_oauth;
 mod meta_settings;
 mod organizing;
 mod retry;
@@ -43,6 +44,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(channel_settings::router())
         .merge(meta_settings::router())
+        .merge(meta_oauth::router())
         .merge(staff_settings::router())
         .merge(events::router())
         .layer(SetResponseHeaderLayer::overriding(
@@ -67,6 +69,7 @@ static TEMPLATES: LazyLock<Environment<'static>> = LazyLock::new(|| {
         ("admin_top.html", include_str!("../../../templates/admin_top.html")),
         ("settings.html", include_str!("../../../templates/settings.html")),
         ("channels.html", include_str!("../../../templates/channels.html")),
+        ("meta_numbers.html", include_str!("../../../templates/meta_numbers.html")),
         ("channel.html", include_str!("../../../templates/channel.html")),
         ("staff.html", include_str!("../../../templates/staff.html")),
         ("invitation.html", include_str!("../../../templates/invitation.html")),

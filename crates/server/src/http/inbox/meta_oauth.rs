@@ -1,0 +1,276 @@
+//! Connecting WhatsApp numbers through Meta's login dialog instead of pasting a token. The
+//! administrator is sent to Meta with a `state` bound to their session (a MAC over a nonce and an
+//! expiry, keyed by the session's secret CSRF token, so any node can check it and no other
+//! session can use it); Meta sends them back with a code, which is exchanged for a long-lived
+//! token; they pick one of the numbers the token was granted; the app is subscribed to that
+//! account's webhooks and the channel is created with the token sealed and its expiry kept.
+//! Between the two steps the token travels only sealed, bound to the session.
+
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use hmac::{Hmac, KeyInit, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use switchboard_channels::meta::oauth::{self, BusinessNumber, MetaApp};
+use switchboard_domain::PhoneE164;
+
+use super::channel_settings::{ChannelNotice, channel_page};
+use super::session::{SignedIn, random_token};
+use crate::admin::MetaWhatsappInput;
+use crate::clock::now_ms;
+use crate::state::AppState;
+
+/// How long the administrator has to come back from Meta's dialog.
+const STATE_LIFETIME_MS: i64 = 15 * 60 * 1000;
+const SCOPES: &str = "whatsapp_business_management,whatsapp_business_messaging";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/inbox/settings/channels/meta/oauth", get(start))
+        .route("/inbox/settings/channels/meta/oauth/callback", get(callback))
+        .route("/inbox/settings/channels/meta/oauth/connect", post(connect))
+}
+
+fn redirect_uri(state: &AppState) -> String {
+    format!("{}/inbox/settings/channels/meta/oauth/callback", state.public_url)
+}
+
+fn app(state: &AppState) -> Option<MetaApp<'_>> {
+    let config = state.adapters.meta().config();
+    Some(MetaApp { app_id: config.app_id.as_deref()?, app_secret: config.app_secret.as_deref()? })
+}
+
+fn mac(csrf: &str, nonce: &str, expires_at: i64) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(csrf.as_bytes()).expect("HMAC takes a key of any length");
+    mac.update(format!("meta-oauth|{nonce}|{expires_at}").as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// A `state` for this session, valid for a quarter of an hour.
+fn new_state(csrf: &str, now: i64) -> String {
+    let nonce = random_token();
+    let expires_at = now + STATE_LIFETIME_MS;
+    format!("{nonce}.{expires_at}.{}", mac(csrf, &nonce, expires_at))
+}
+
+/// Whether `state` was made for this session and has not expired.
+fn state_is_valid(csrf: &str, state: &str, now: i64) -> bool {
+    let mut parts = state.splitn(3, '.');
+    let (Some(nonce), Some(expires_at), Some(given)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let Ok(expires_at) = expires_at.parse::<i64>() else { return false };
+    let expected = mac(csrf, nonce, expires_at);
+    let same = subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), given.as_bytes());
+    bool::from(same) && now <= expires_at
+}
+
+fn page_error(status: StatusCode, message: &str) -> Response {
+    let mut response = super::render("meta_numbers.html", minijinja::context! { error => message });
+    *response.status_mut() = status;
+    response
+}
+
+async fn start(State(state): State<AppState>, signed_in: SignedIn) -> Response {
+    if let Some(refused) = signed_in.refuse_unless_admin() {
+        return refused;
+    }
+    let Some(app) = app(&state) else {
+        return page_error(
+            StatusCode::CONFLICT,
+            "Connecting through Meta's login needs the app's id and secret: start the server with --meta-app-id and --meta-app-secret.",
+        );
+    };
+    let config = state.adapters.meta().config();
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("client_id", app.app_id)
+        .append_pair("redirect_uri", &redirect_uri(&state))
+        .append_pair("state", &new_state(&signed_in.session.csrf_token, now_ms()))
+        .append_pair("response_type", "code")
+        .append_pair("scope", SCOPES)
+        .finish();
+    let dialog = format!("{}/{}/dialog/oauth", config.dialog_base_url.trim_end_matches('/'), config.graph_version);
+    Redirect::to(&format!("{dialog}?{query}")).into_response()
+}
+
+#[derive(Deserialize)]
+struct CallbackParams {
+    code: Option<String>,
+    state: Option<String>,
+    error_description: Option<String>,
+}
+
+/// The token as it travels between the two steps, sealed and bound to the session.
+#[derive(Serialize, Deserialize)]
+struct PendingGrant {
+    access_token: String,
+    expires_at: Option<i64>,
+}
+
+async fn callback(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Query(params): Query<CallbackParams>,
+) -> Response {
+    if let Some(refused) = signed_in.refuse_unless_admin() {
+        return refused;
+    }
+    let csrf = &signed_in.session.csrf_token;
+    if !params.state.as_deref().is_some_and(|given| state_is_valid(csrf, given, now_ms())) {
+        tracing::warn!("Meta OAuth callback with a state this session did not make");
+        return page_error(
+            StatusCode::FORBIDDEN,
+            "This answer from Meta does not belong to your session (or took more than 15 minutes). Start again from the channels page.",
+        );
+    }
+    let Some(code) = params.code else {
+        let why = params.error_description.unwrap_or_else(|| "no code came back".into());
+        return page_error(StatusCode::BAD_REQUEST, &format!("Meta did not grant access: {why}"));
+    };
+    let Some(app) = app(&state) else {
+        return page_error(StatusCode::CONFLICT, "The server has no Meta app id and secret configured.");
+    };
+    let meta = state.adapters.meta();
+    let (client, base, version) =
+        (meta.client(), meta.config().graph_base_url.as_str(), meta.config().graph_version.as_str());
+    let found = async {
+        let short = oauth::exchange_code(client, base, version, &app, &redirect_uri(&state), &code).await?;
+        let long = oauth::exchange_long_lived(client, base, version, &app, &short.access_token).await?;
+        let mut numbers = Vec::new();
+        for account in oauth::granted_business_accounts(client, base, version, &app, &long.access_token).await? {
+            numbers.extend(oauth::business_numbers(client, base, version, &long.access_token, &account).await?);
+        }
+        Ok::<_, String>((long, numbers))
+    }
+    .await;
+    let (token, numbers) = match found {
+        Ok(found) => found,
+        Err(error) => return page_error(StatusCode::BAD_GATEWAY, &format!("Connecting through Meta failed: {error}")),
+    };
+    let grant = PendingGrant {
+        access_token: token.access_token,
+        expires_at: token.expires_in.map(|seconds| now_ms() + seconds * 1000),
+    };
+    let sealed = state.secrets.seal(&serde_json::to_vec(&grant).expect("JSON"), csrf.as_bytes());
+    use base64::Engine as _;
+    let sealed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed);
+    // Each choice carries the number as JSON, to come back with the pick.
+    let choices: Vec<(BusinessNumber, String)> =
+        numbers.into_iter().map(|n| (n.clone(), serde_json::to_string(&n).expect("JSON"))).collect();
+    super::render(
+        "meta_numbers.html",
+        minijinja::context! {
+            staff => &signed_in.session.staff,
+            csrf => csrf,
+            numbers => choices,
+            grant => sealed,
+            expires_at => grant.expires_at,
+        },
+    )
+}
+
+#[derive(Deserialize)]
+struct ConnectForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    grant: String,
+    #[serde(default)]
+    number: String,
+}
+
+async fn connect(State(state): State<AppState>, signed_in: SignedIn, Form(form): Form<ConnectForm>) -> Response {
+    if let Some(refused) = signed_in.refuse_forged(&form.csrf).or_else(|| signed_in.refuse_unless_admin()) {
+        return refused;
+    }
+    let csrf = &signed_in.session.csrf_token;
+    use base64::Engine as _;
+    let grant = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(&form.grant)
+        .ok()
+        .and_then(|sealed| state.secrets.open(&sealed, csrf.as_bytes()).ok())
+        .and_then(|plain| serde_json::from_slice::<PendingGrant>(&plain).ok());
+    let Some(grant) = grant else {
+        return page_error(
+            StatusCode::FORBIDDEN,
+            "This grant does not belong to your session. Start again from the channels page.",
+        );
+    };
+    let Ok(number) = serde_json::from_str::<BusinessNumber>(&form.number) else {
+        return page_error(StatusCode::BAD_REQUEST, "Pick one of the numbers.");
+    };
+    let result = connect_number(&state, &signed_in, &grant, &number).await;
+    match result {
+        Ok(channel_id) => {
+            let notice = ChannelNotice {
+                synced: Some("Connected through Meta; the app is subscribed to the account's webhooks.".into()),
+                ..Default::default()
+            };
+            channel_page(&state, &signed_in, channel_id, None, Some(notice))
+                .await
+                .unwrap_or_else(IntoResponse::into_response)
+        }
+        Err(error) => page_error(StatusCode::UNPROCESSABLE_ENTITY, &error),
+    }
+}
+
+async fn connect_number(
+    state: &AppState,
+    signed_in: &SignedIn,
+    grant: &PendingGrant,
+    number: &BusinessNumber,
+) -> Result<switchboard_domain::ChannelId, String> {
+    let meta = state.adapters.meta();
+    let (client, base, version) =
+        (meta.client(), meta.config().graph_base_url.as_str(), meta.config().graph_version.as_str());
+    let app_secret = meta.config().app_secret.clone().ok_or("the server has no Meta app secret configured")?;
+    let e164 = PhoneE164::parse(&number.display_phone_number).map_err(|e| e.to_string())?;
+    oauth::subscribe_app(client, base, version, &grant.access_token, &number.business_account_id).await?;
+    let workspace = state
+        .store
+        .get_workspace(signed_in.session.staff.workspace_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("your workspace no longer exists")?;
+    let input = MetaWhatsappInput {
+        name: Some(format!("WhatsApp {}", number.verified_name).trim().to_owned()),
+        number: e164.to_string(),
+        phone_number_id: number.phone_number_id.clone(),
+        business_account_id: Some(number.business_account_id.clone()),
+        access_token: grant.access_token.clone(),
+        app_secret,
+        verify_token: None,
+        graph_base_url: None,
+        messages_per_second: None,
+        token_expires_at: grant.expires_at,
+    };
+    let (channel, _) = crate::admin::add_meta_whatsapp_channel(&state.store, &state.secrets, &workspace, input)
+        .await
+        .map_err(|e| format!("{e:#}"))?;
+    if let Ok(Some(resolved)) = state.channels.get(channel.channel_id).await
+        && let Err(error) = crate::templates::sync(state, &resolved).await
+    {
+        tracing::warn!(%error, "templates not synced after connecting");
+    }
+    tracing::info!(channel_id = %channel.channel_id, "WhatsApp number connected through Meta's login");
+    Ok(channel.channel_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_state_is_valid_only_for_its_session_and_until_it_expires() {
+        let state = new_state("session-one-csrf", 1_000);
+        assert!(state_is_valid("session-one-csrf", &state, 1_000));
+        assert!(!state_is_valid("session-two-csrf", &state, 1_000), "another session");
+        assert!(!state_is_valid("session-one-csrf", &state, 1_000 + STATE_LIFETIME_MS + 1), "expired");
+        let tampered = state.replacen('.', ".9", 1);
+        assert!(!state_is_valid("session-one-csrf", &tampered, 1_000), "a changed expiry");
+        assert!(!state_is_valid("session-one-csrf", "garbage", 1_000));
+    }
+}

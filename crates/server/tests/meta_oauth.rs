@@ -1,0 +1,105 @@
+//! Connecting a WhatsApp number through Meta's login: the dialog is asked with a `state` bound to
+//! the session; an answer with another state is refused and changes nothing; the right one
+//! exchanges the code for a long-lived token, lists the numbers it was granted, subscribes the
+//! app and connects the number picked, with the token's expiry shown.
+
+mod common;
+
+use common::browser::{Browser, hidden_field, location};
+use common::meta::APP_SECRET;
+use common::staff::*;
+use common::*;
+use switchboard_domain::{Provider, StaffRole};
+
+const APP_ID: &str = "1234567890";
+const WABA: &str = "102290129340398";
+const PHONE_NUMBER_ID: &str = "106540352242999";
+
+/// The query parameter `name` of a URL.
+fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+#[tokio::test]
+async fn a_number_is_connected_through_meta_s_login_and_a_foreign_state_is_refused() {
+    on_every_backend(|app| async move {
+        let meta = app.meta();
+        meta.add_app(APP_ID, APP_SECRET);
+        meta.add_business_account(WABA, "EAAG-system-user-token", APP_SECRET);
+        meta.add_phone_number(WABA, PHONE_NUMBER_ID, "+14155550133", &format!("{}/webhooks/meta", app.url));
+        let redirect_uri = format!("{}/inbox/settings/channels/meta/oauth/callback", app.url);
+        meta.add_oauth_code(APP_ID, "CODE-1", &redirect_uri, WABA);
+
+        let mut admin = signed_in_as(&app, StaffRole::Admin).await;
+        let start = admin.get("/inbox/settings/channels/meta/oauth").await;
+        assert_eq!(start.status(), 303, "{}", app.backend);
+        let dialog = location(&start).unwrap();
+        assert!(dialog.contains("/dialog/oauth?"), "{dialog}");
+        assert_eq!(query_param(&dialog, "client_id").as_deref(), Some(APP_ID));
+        assert_eq!(query_param(&dialog, "redirect_uri"), Some(redirect_uri.clone()));
+        assert!(query_param(&dialog, "scope").unwrap().contains("whatsapp_business_messaging"));
+        let state = query_param(&dialog, "state").expect("a state");
+
+        // A state this session did not make (or a forged one) is refused before the code is used.
+        let forged = admin.get("/inbox/settings/channels/meta/oauth/callback?code=CODE-1&state=forged").await;
+        assert_eq!(forged.status(), 403);
+        staff_with_role(&app, &app.workspace, "other-admin@example.com", StaffRole::Admin).await;
+        let mut other = Browser::new(&app.url);
+        other.sign_in("other-admin@example.com", PASSWORD).await;
+        let stolen =
+            other.get(&format!("/inbox/settings/channels/meta/oauth/callback?code=CODE-1&state={state}")).await;
+        assert_eq!(stolen.status(), 403, "another session cannot use this state");
+        assert!(app.store.find_channel_by_external_id(Provider::Meta, PHONE_NUMBER_ID).await.unwrap().is_none());
+
+        // The right state: the code is exchanged and the granted numbers listed.
+        let back = admin.get(&format!("/inbox/settings/channels/meta/oauth/callback?code=CODE-1&state={state}")).await;
+        let status = back.status();
+        let page = back.text().await.unwrap();
+        assert_eq!(status, 200, "{page}");
+        assert!(page.contains("+1 415-555-0133") || page.contains("14155550133"), "{page}");
+        assert!(!page.contains("EAAG"), "no token in the page");
+        let csrf = hidden_field(&page, "csrf").unwrap();
+        let grant = hidden_field(&page, "grant").unwrap();
+        let number = hidden_field(&page, "number").unwrap().replace("&quot;", "\"").replace("&#x2f;", "/");
+
+        // The sealed grant is bound to the session: another admin cannot spend it.
+        let other_csrf = hidden_field(&other.get("/inbox").await.text().await.unwrap(), "csrf").unwrap();
+        let spent = other
+            .post(
+                "/inbox/settings/channels/meta/oauth/connect",
+                &[("csrf", &other_csrf), ("grant", &grant), ("number", &number)],
+            )
+            .await;
+        assert_eq!(spent.status(), 403);
+
+        let connected = admin
+            .post(
+                "/inbox/settings/channels/meta/oauth/connect",
+                &[("csrf", &csrf), ("grant", &grant), ("number", &number)],
+            )
+            .await;
+        assert_eq!(connected.status(), 200);
+        let page = connected.text().await.unwrap();
+        assert!(page.contains("valid until"), "the token's expiry is shown: {page}");
+        let channel = app.store.find_channel_by_external_id(Provider::Meta, PHONE_NUMBER_ID).await.unwrap().unwrap();
+        assert_eq!(channel.address, "+14155550133");
+        assert!(meta.is_subscribed(WABA), "the app is subscribed to the account's webhooks");
+
+        // The code was single-use: coming back with it again fails with Meta's reason.
+        let new_state =
+            query_param(&location(&admin.get("/inbox/settings/channels/meta/oauth").await).unwrap(), "state").unwrap();
+        let reused =
+            admin.get(&format!("/inbox/settings/channels/meta/oauth/callback?code=CODE-1&state={new_state}")).await;
+        assert_eq!(reused.status(), 502);
+
+        // The connected number works with the token from the login: a customer writes, staff answer.
+        let inbound = switchboard_emulator::meta::WhatsappInbound::text(PHONE_NUMBER_ID, "14155550123", "Hello");
+        assert_eq!(meta.send_inbound(inbound).await.unwrap().status, 200);
+        let reply = serde_json::json!({ "channel_id": channel.channel_id, "to": CUSTOMER, "body": "Hi!" });
+        assert_eq!(app.post("/api/v1/messages", &reply).send().await.unwrap().status(), 202);
+        assert_eq!(meta.wait_for_sent(1, std::time::Duration::from_secs(10)).await.len(), 1);
+        app
+    })
+    .await;
+}
