@@ -138,6 +138,16 @@ pub enum WorkspaceCommand {
     },
     /// List workspaces.
     List,
+    /// Change a workspace's settings.
+    ///
+    /// Example: switchboard workspace set "Riverside Vet" --whatsapp-matches-phone false
+    Set {
+        name: String,
+        /// Whether a WhatsApp sender is the same contact as the SMS sender with the same number
+        /// (true by default). Contacts already matched stay as they are.
+        #[arg(long, action = clap::ArgAction::Set)]
+        whatsapp_matches_phone: Option<bool>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -229,6 +239,29 @@ pub enum ChannelAddCommand {
         #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },
+    /// Connect a Facebook Page (Messenger) or an Instagram account through Meta. Prints the
+    /// callback URL and verify token to paste into the Meta app's Messenger or Instagram settings.
+    ///
+    /// Example: switchboard channel add meta-page --workspace Clinic --kind messenger
+    ///          --account-id 106540352242922 --access-token EAAG... --app-secret xxxxxxxx
+    MetaPage {
+        #[arg(long)]
+        workspace: String,
+        #[arg(long, value_enum)]
+        kind: MetaPageKind,
+        /// The Page id, or the Instagram professional account id.
+        #[arg(long)]
+        account_id: String,
+        #[arg(long, env = "META_PAGE_ACCESS_TOKEN", hide_env_values = true)]
+        access_token: String,
+        #[arg(long, env = "META_APP_SECRET", hide_env_values = true)]
+        app_secret: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// The URL providers reach the server at, for the callback URL printed.
+        #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
     /// Connect a WhatsApp number through Meta's Cloud API. Prints the callback URL and verify
     /// token to paste into the Meta app's WhatsApp configuration.
     ///
@@ -266,6 +299,12 @@ pub enum ChannelAddCommand {
         #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum MetaPageKind {
+    Messenger,
+    Instagram,
 }
 
 #[derive(Clone, Copy, ValueEnum)]

@@ -2,12 +2,13 @@
 
 use switchboard_domain::{ChannelKind, SenderKind};
 use switchboard_server::Application;
-use switchboard_server::admin::{self, MetaWhatsappInput, TwilioChannelInput};
+use switchboard_server::admin::{self, MetaMessagingInput, MetaWhatsappInput, TwilioChannelInput};
 use switchboard_server::config::Config;
 use switchboard_server::outbound::{Recipient, SendRequest, queue_send};
 
 use crate::cli::{
-    ApiKeyCommand, ChannelAddCommand, ChannelCommand, Cli, SendArgs, StaffCommand, TwilioKind, WorkspaceCommand,
+    ApiKeyCommand, ChannelAddCommand, ChannelCommand, Cli, MetaPageKind, SendArgs, StaffCommand, TwilioKind,
+    WorkspaceCommand,
 };
 use crate::output::print;
 
@@ -32,6 +33,23 @@ pub async fn workspace(cli: &Cli, command: &WorkspaceCommand) -> anyhow::Result<
                     "Created workspace {:?} ({}).\nNext: switchboard api-key create --workspace {:?}",
                     workspace.name, workspace.workspace_id, workspace.name
                 )
+            });
+        }
+        WorkspaceCommand::Set { name, whatsapp_matches_phone } => {
+            let workspace = admin::find_workspace(&store, name).await?;
+            if let Some(matches) = whatsapp_matches_phone {
+                store
+                    .set_whatsapp_matching(workspace.workspace_id, *matches, switchboard_server::clock::now_ms())
+                    .await?;
+            }
+            let workspace = admin::find_workspace(&store, name).await?;
+            print(cli.json, &workspace, || {
+                let matching = if workspace.whatsapp_matches_phone {
+                    "a WhatsApp sender is the same contact as the SMS sender with the same number"
+                } else {
+                    "WhatsApp senders are contacts of their own, apart from SMS senders"
+                };
+                format!("{}: {matching}.", workspace.name)
             });
         }
         WorkspaceCommand::List => {
@@ -129,6 +147,39 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
                 format!(
                     "Connected {} channel {} ({}).\nIn Twilio's console, set {field} \"A message comes in\" webhook (HTTP POST) to:\n  {}\nDelivery reports are requested automatically at:\n  {}",
                     view.kind, view.id, view.address, view.webhook_url, view.status_callback_url
+                )
+            });
+        }
+        ChannelCommand::Add(ChannelAddCommand::MetaPage {
+            workspace,
+            kind,
+            account_id,
+            access_token,
+            app_secret,
+            name,
+            public_url,
+        }) => {
+            let secrets = super::secret_box(cli)?;
+            let workspace = admin::find_workspace(&store, workspace).await?;
+            let input = MetaMessagingInput {
+                kind: match kind {
+                    MetaPageKind::Messenger => ChannelKind::Messenger,
+                    MetaPageKind::Instagram => ChannelKind::Instagram,
+                },
+                name: name.clone(),
+                account_id: account_id.clone(),
+                access_token: access_token.clone(),
+                app_secret: app_secret.clone(),
+                verify_token: None,
+                graph_base_url: None,
+            };
+            let (channel, verify_token) =
+                admin::add_meta_messaging_channel(&store, &secrets, &workspace, input).await?;
+            let view = switchboard_server::http::views::ChannelView::new(channel, public_url.trim_end_matches('/'));
+            print(cli.json, &view, || {
+                format!(
+                    "Connected {} channel {} ({}) through Meta.\nIn the Meta app's webhook settings, set the callback URL to:\n  {}\nwith the verify token:\n  {verify_token}\nand subscribe the Page to the messages, messaging_postbacks, message_reactions, message_deliveries and message_reads fields.",
+                    view.kind, view.id, view.address, view.webhook_url
                 )
             });
         }

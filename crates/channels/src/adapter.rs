@@ -98,6 +98,9 @@ pub struct OutboundRequest {
     pub content: Option<Content>,
     /// The provider id of the customer's message this one answers.
     pub reply_to: Option<String>,
+    /// A staff reply after the 24-hour window (Messenger and Instagram allow one for 7 days,
+    /// tagged `HUMAN_AGENT`).
+    pub human_agent: bool,
     pub status_callback_url: Option<String>,
 }
 
@@ -110,6 +113,7 @@ impl OutboundRequest {
             attachments: Vec::new(),
             content: None,
             reply_to: None,
+            human_agent: false,
             status_callback_url: None,
         }
     }

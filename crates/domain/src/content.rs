@@ -1,7 +1,8 @@
 //! Rich content: what a message carries beyond its text and attachments on the channels that
-//! have more (WhatsApp, Instagram, Messenger): a location, shared contact cards, the button or
-//! list row a customer picked, a reaction, a template, the buttons or list we offered, and
-//! anything a provider sent that we do not understand, kept raw so that nothing is dropped.
+//! have more (WhatsApp, Instagram, Messenger): a location, shared contact cards, the button,
+//! list row or quick reply a customer picked, a reaction, a story reply or mention, a template,
+//! the buttons or list we offered, and anything a provider sent that we do not understand, kept
+//! raw so that nothing is dropped.
 
 use serde::{Deserialize, Serialize};
 
@@ -37,6 +38,14 @@ pub enum Content {
     },
     /// A sticker (its image is the attachment).
     Sticker,
+    /// An answer to the business's Instagram story.
+    StoryReply {
+        story_id: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        story_url: Option<String>,
+    },
+    /// The customer mentioned the business in their Instagram story.
+    StoryMention { story_url: String },
     /// A pre-approved template, with the parameters its placeholders are filled with.
     Template(TemplateMessage),
     /// Up to three reply buttons under the text.
@@ -138,6 +147,9 @@ impl Content {
                 return Err(InvalidContent::Template);
             }
             Self::Choice { .. } => return Err(InvalidContent::NotSendable("button and list replies")),
+            Self::StoryReply { .. } | Self::StoryMention { .. } => {
+                return Err(InvalidContent::NotSendable("story replies and mentions"));
+            }
             Self::Unsupported { .. } => return Err(InvalidContent::NotSendable("unsupported")),
             _ => {}
         }
@@ -160,6 +172,8 @@ impl Content {
             Self::Reaction { emoji: Some(emoji), .. } => format!("Reacted {emoji}"),
             Self::Reaction { emoji: None, .. } => "Removed a reaction".to_owned(),
             Self::Sticker => "Sticker".to_owned(),
+            Self::StoryReply { .. } => "Replied to your story".to_owned(),
+            Self::StoryMention { .. } => "Mentioned you in their story".to_owned(),
             Self::Template(t) => format!("Template {}", t.name),
             Self::Buttons { .. } | Self::List { .. } => String::new(),
             Self::Unsupported { detail, .. } => format!("Unsupported message: {detail}"),

@@ -12,6 +12,9 @@ named_enum! {
     /// The namespace of an identity value.
     IdentityKind as "identity kind" {
         Phone = "phone",
+        /// A WhatsApp number kept apart from the same phone number, in a workspace that does
+        /// not match WhatsApp senders to SMS senders.
+        Whatsapp = "whatsapp",
         Email = "email",
         Telegram = "telegram",
         Instagram = "instagram",
@@ -50,7 +53,7 @@ impl Identity {
     /// Parses and normalises a value of the given kind.
     pub fn parse(kind: IdentityKind, raw: &str) -> Result<Self, InvalidIdentity> {
         let value = match kind {
-            IdentityKind::Phone => PhoneE164::parse(raw)?.as_str().to_owned(),
+            IdentityKind::Phone | IdentityKind::Whatsapp => PhoneE164::parse(raw)?.as_str().to_owned(),
             IdentityKind::Email => EmailAddress::parse(raw)?.as_str().to_owned(),
             _ => {
                 let trimmed = raw.trim();

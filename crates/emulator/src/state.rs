@@ -67,6 +67,8 @@ pub(crate) struct World {
     pub inbound: HashMap<String, RecordedDelivery>,
     /// What customers' phones sent and received, in order, for the phone page.
     pub phone_log: Vec<PhoneEvent>,
+    /// Texts the phone page sent to Facebook Pages and Instagram accounts, in order.
+    pub person_texts: Vec<crate::phone_texts::PersonText>,
     /// Recipient → injected API failure.
     pub api_failures: HashMap<String, ApiFailure>,
     /// Recipient → delivery error code.

@@ -216,3 +216,67 @@ pub async fn add_meta_whatsapp_channel(
         .await?;
     Ok((channel, verify_token))
 }
+
+/// What it takes to connect a Facebook Page (Messenger) or an Instagram professional account.
+pub struct MetaMessagingInput {
+    /// Messenger or Instagram.
+    pub kind: ChannelKind,
+    pub name: Option<String>,
+    /// The Page id (Messenger) or the Instagram account id.
+    pub account_id: String,
+    /// A Page access token with the messaging permissions.
+    pub access_token: String,
+    /// The secret of the app whose webhooks reach the channel's own URL.
+    pub app_secret: String,
+    /// What the channel URL's GET handshake must present; one is generated when none is given.
+    pub verify_token: Option<String>,
+    /// Overrides the Graph API base URL (the emulator, in tests and the demo).
+    pub graph_base_url: Option<String>,
+}
+
+/// Connects a Page's Messenger or an Instagram account through Meta, credentials sealed. Returns
+/// the channel and the verify token its URL's handshake expects.
+pub async fn add_meta_messaging_channel(
+    store: &Arc<dyn Store>,
+    secrets: &SecretBox,
+    workspace: &Workspace,
+    input: MetaMessagingInput,
+) -> anyhow::Result<(Channel, String)> {
+    if !matches!(input.kind, ChannelKind::Messenger | ChannelKind::Instagram) {
+        bail!("a Page or Instagram channel is messenger or instagram, not {}", input.kind);
+    }
+    let account_id = input.account_id.trim();
+    if account_id.is_empty() || !account_id.chars().all(|c| c.is_ascii_digit()) {
+        bail!("the account id is Meta's numeric id of the Page or the Instagram account");
+    }
+    if input.access_token.trim().is_empty() || input.app_secret.trim().is_empty() {
+        bail!("the Page access token and the app secret are both needed");
+    }
+    let verify_token = input.verify_token.filter(|t| !t.trim().is_empty()).unwrap_or_else(random_token);
+    let credentials = serde_json::json!({
+        "access_token": input.access_token.trim(),
+        "app_secret": input.app_secret.trim(),
+        "verify_token": verify_token,
+    });
+    let mut settings = serde_json::json!({});
+    if let Some(base) = input.graph_base_url {
+        settings["graph_base_url"] = base.trim_end_matches('/').into();
+    }
+    let channel_id = switchboard_domain::ChannelId::new();
+    let sealed = secrets.seal(credentials.to_string().as_bytes(), channel_id.0.as_bytes());
+    let channel = store
+        .create_channel(NewChannel {
+            channel_id,
+            workspace_id: workspace.workspace_id,
+            kind: input.kind,
+            provider: Provider::Meta,
+            name: input.name.unwrap_or_else(|| format!("{} {account_id}", input.kind)),
+            address: account_id.to_owned(),
+            external_id: Some(account_id.to_owned()),
+            sealed_credentials: sealed,
+            settings,
+            now: now_ms(),
+        })
+        .await?;
+    Ok((channel, verify_token))
+}

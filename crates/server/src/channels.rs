@@ -6,7 +6,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
 
 use switchboard_channels::ChannelContext;
-use switchboard_domain::ChannelId;
+use switchboard_domain::{ChannelId, IdentityKind};
 use switchboard_store::model::Channel;
 use switchboard_store::{Store, StoreError};
 
@@ -20,6 +20,9 @@ const TTL: Duration = Duration::from_secs(10);
 pub struct ResolvedChannel {
     pub record: Channel,
     pub context: ChannelContext,
+    /// The kind of identity customers have on this channel in its workspace (a WhatsApp
+    /// number is a phone identity unless the workspace keeps WhatsApp senders apart).
+    pub identity_kind: IdentityKind,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -56,7 +59,12 @@ impl ChannelDirectory {
         let Some(record) = self.store.get_channel(channel_id).await? else {
             return Ok(None);
         };
-        let resolved = Arc::new(self.resolve(record)?);
+        let workspace = self.store.get_workspace(record.workspace_id).await?;
+        let mut resolved = self.resolve(record)?;
+        if let Some(workspace) = workspace {
+            resolved.identity_kind = workspace.identity_kind(resolved.record.kind);
+        }
+        let resolved = Arc::new(resolved);
         self.cache.write().expect("cache lock").insert(channel_id, (Instant::now(), resolved.clone()));
         Ok(Some(resolved))
     }
@@ -67,7 +75,8 @@ impl ChannelDirectory {
         self.cache.write().expect("cache lock").remove(&channel_id);
     }
 
-    /// Decrypts a channel's credentials into the adapter's context.
+    /// Decrypts a channel's credentials into the adapter's context (with the channel kind's
+    /// usual identity kind; [`Self::get`] applies the workspace's choice).
     pub fn resolve(&self, record: Channel) -> Result<ResolvedChannel, SecretError> {
         let plaintext = self.secrets.open(&record.sealed_credentials, record.channel_id.0.as_bytes())?;
         let credentials = serde_json::from_slice(&plaintext).map_err(|_| SecretError::Open)?;
@@ -80,6 +89,7 @@ impl ChannelDirectory {
             settings: record.settings.clone(),
             public_url: self.public_url.to_string(),
         };
-        Ok(ResolvedChannel { record, context })
+        let identity_kind = record.kind.identity_kind();
+        Ok(ResolvedChannel { record, context, identity_kind })
     }
 }

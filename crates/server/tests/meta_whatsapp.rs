@@ -504,3 +504,26 @@ async fn files_are_fetched_kept_and_served_and_a_failed_fetch_is_noted_and_retri
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_workspace_may_keep_whatsapp_senders_apart_from_sms_senders_with_the_same_number() {
+    on_every_backend(|app| async move {
+        let number = app.connect_meta_whatsapp(&app.workspace, NUMBER, PHONE_NUMBER_ID, false).await;
+        app.store.set_whatsapp_matching(app.workspace.workspace_id, false, 0).await.unwrap();
+        app.customer_sms(CUSTOMER, "Texting first").await;
+        app.meta().send_inbound(inbound(InboundContent::Text("Now on WhatsApp".into()))).await.unwrap();
+        let contacts = app.get_json("/api/v1/contacts").await;
+        let contacts = contacts["data"].as_array().unwrap();
+        assert_eq!(contacts.len(), 2, "two contacts for one number: {contacts:#?}");
+        let kinds: Vec<&str> = contacts.iter().map(|c| c["identities"][0]["kind"].as_str().unwrap()).collect();
+        assert!(kinds.contains(&"phone") && kinds.contains(&"whatsapp"), "{kinds:?}");
+
+        // A reply on WhatsApp reaches the WhatsApp identity.
+        let reply = json!({ "channel_id": number.channel.channel_id, "to": CUSTOMER, "body": "Hi on WhatsApp" });
+        assert_eq!(app.post("/api/v1/messages", &reply).send().await.unwrap().status(), 202);
+        let sent = app.meta().wait_for_sent(1, WAIT).await;
+        assert_eq!(sent[0].to, customer());
+        app
+    })
+    .await;
+}

@@ -16,7 +16,20 @@ pub struct Workspace {
     pub name: String,
     /// The answer to a customer's HELP keyword.
     pub help_text: String,
+    /// Whether a WhatsApp sender is the same contact as the SMS sender with the same number.
+    pub whatsapp_matches_phone: bool,
     pub created_at: UnixMillis,
+}
+
+impl Workspace {
+    /// The kind of identity a customer has on a channel of this kind, in this workspace.
+    pub fn identity_kind(&self, kind: switchboard_domain::ChannelKind) -> switchboard_domain::IdentityKind {
+        if kind == switchboard_domain::ChannelKind::Whatsapp && !self.whatsapp_matches_phone {
+            switchboard_domain::IdentityKind::Whatsapp
+        } else {
+            kind.identity_kind()
+        }
+    }
 }
 
 /// An API key as stored: only a hash of the secret is kept.

@@ -17,6 +17,14 @@ use crate::writes::*;
 pub trait WorkspaceRepo: Send + Sync {
     async fn create_workspace(&self, name: &str, help_text: &str, now: UnixMillis) -> StoreResult<Workspace>;
     async fn get_workspace(&self, workspace_id: WorkspaceId) -> StoreResult<Option<Workspace>>;
+    /// Whether WhatsApp senders are matched to SMS senders by number from now on; `false` when
+    /// there is no such workspace. Contacts already matched stay as they are.
+    async fn set_whatsapp_matching(
+        &self,
+        workspace_id: WorkspaceId,
+        matches_phone: bool,
+        now: UnixMillis,
+    ) -> StoreResult<bool>;
     async fn find_workspace_by_name(&self, name: &str) -> StoreResult<Option<Workspace>>;
     async fn list_workspaces(&self) -> StoreResult<Vec<Workspace>>;
     async fn create_api_key(

@@ -23,7 +23,7 @@ fn rate_limit_wait(code: u32) -> Option<Duration> {
     Some(match code {
         130429 => Duration::from_secs(1),
         131056 => Duration::from_secs(6),
-        4 | 17 | 341 | 80007 => Duration::from_secs(60),
+        4 | 17 | 341 | 613 | 80007 => Duration::from_secs(60),
         _ => return None,
     })
 }
@@ -69,12 +69,20 @@ pub fn classify_error(http_status: u16, error: &Value) -> SendError {
         Some(details) if details != message => format!("{message}: {details}"),
         _ => message.to_owned(),
     };
+    let explained = match error["error_subcode"].as_u64() {
+        // The Messenger Platform's own reasons, under generic codes.
+        Some(2018278) => Some(
+            "the customer last wrote more than 24 hours ago (7 days for a staff reply tagged HUMAN_AGENT); Meta refuses the message",
+        ),
+        Some(2018001) => Some("the customer cannot be found on this Page or account"),
+        _ => code.and_then(explain),
+    };
     let reason = match code {
-        Some(code) => match explain(code) {
-            Some(explained) => format!("{explained} (WhatsApp {code}: {detail})"),
-            None => format!("WhatsApp error {code} (HTTP {http_status}): {detail}"),
+        Some(code) => match explained {
+            Some(explained) => format!("{explained} (Meta {code}: {detail})"),
+            None => format!("Meta error {code} (HTTP {http_status}): {detail}"),
         },
-        None => format!("the Cloud API answered HTTP {http_status}: {detail}"),
+        None => format!("the Graph API answered HTTP {http_status}: {detail}"),
     };
     SendError { kind, code: code.map(|c| c.to_string()), reason, retry_after: wait }
 }

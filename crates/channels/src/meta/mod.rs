@@ -1,10 +1,13 @@
-//! Meta's Graph API, for WhatsApp through the Cloud API: webhooks signed with
-//! `X-Hub-Signature-256` (per channel, or one app-level endpoint routed by phone number id),
-//! the GET verification handshake, sends through `/{phone-number-id}/messages`, and the
-//! templates of a WhatsApp Business Account.
+//! Meta's Graph API, for WhatsApp through the Cloud API and for Messenger and Instagram through
+//! the Messenger Platform: webhooks signed with `X-Hub-Signature-256` (per channel, or one
+//! app-level endpoint routed by phone number id, Page id or Instagram account id), the GET
+//! verification handshake, sends, the templates of a WhatsApp Business Account, media, and the
+//! OAuth onboarding.
 
 mod errors;
 mod media;
+mod messaging_inbound;
+mod messaging_outbound;
 pub mod oauth;
 mod payload;
 pub mod signature;
@@ -22,6 +25,7 @@ use crate::adapter::*;
 
 pub use errors::{OUTSIDE_WINDOW, classify_error};
 pub use media::{FetchedMedia, MediaError, fetch_media, is_kept_type};
+pub use messaging_outbound::request_body as messaging_request_body;
 pub use payload::{ChannelPart, split_by_channel};
 pub use templates::fetch_templates;
 pub use whatsapp_outbound::request_body as whatsapp_request_body;
@@ -159,6 +163,7 @@ impl ChannelAdapter for MetaAdapter {
     fn parse(&self, channel: &ChannelContext, request: &WebhookRequest<'_>) -> Result<Vec<InboundEvent>, ParseError> {
         match channel.kind {
             ChannelKind::Whatsapp => whatsapp_inbound::parse(channel, request.body),
+            ChannelKind::Messenger | ChannelKind::Instagram => messaging_inbound::parse(channel, request.body),
             other => Err(ParseError::WrongChannelKind { expected: other, actual: ChannelKind::Whatsapp }),
         }
     }
@@ -170,18 +175,15 @@ impl ChannelAdapter for MetaAdapter {
     async fn send(&self, channel: &ChannelContext, message: &OutboundRequest) -> Result<SendReceipt, SendError> {
         let credentials = MetaCredentials::from_channel(channel)
             .map_err(|e| SendError::permanent(None, format!("the channel's Meta credentials are unusable: {e}")))?;
-        let phone_number_id = channel
-            .external_id
-            .as_deref()
-            .ok_or_else(|| SendError::permanent(None, "the channel has no WhatsApp phone number id"))?;
-        whatsapp_outbound::send(
-            &self.client,
-            self.graph_base_url(channel),
-            &self.config.graph_version,
-            &credentials,
-            phone_number_id,
-            message,
-        )
-        .await
+        let account_id = channel.external_id.as_deref().ok_or_else(|| {
+            SendError::permanent(None, "the channel has no Meta id (phone number id, Page or account id)")
+        })?;
+        let (base, version) = (self.graph_base_url(channel), self.config.graph_version.as_str());
+        match channel.kind {
+            ChannelKind::Messenger | ChannelKind::Instagram => {
+                messaging_outbound::send(&self.client, base, version, &credentials, account_id, message).await
+            }
+            _ => whatsapp_outbound::send(&self.client, base, version, &credentials, account_id, message).await,
+        }
     }
 }

@@ -6,10 +6,12 @@ use serde_json::{Value, json};
 
 use crate::adapter::ParseError;
 
-/// The part of an app-level webhook that belongs to one channel.
+/// The part of an app-level webhook that belongs to one channel (a WhatsApp change by its phone
+/// number id; a Messenger or Instagram entry by its Page or account id).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChannelPart {
-    /// The provider's id of the channel: a WhatsApp phone number id.
+    /// The provider's id of the channel: a WhatsApp phone number id, a Page id, an Instagram
+    /// account id.
     pub external_id: String,
     /// A webhook body with only this channel's changes, in Meta's own envelope.
     pub body: Vec<u8>,
@@ -35,14 +37,21 @@ pub fn split_by_channel(body: &[u8]) -> Result<Vec<ChannelPart>, ParseError> {
     let value = envelope(body)?;
     let object = value["object"].clone();
     let mut parts: Vec<(String, Vec<Value>)> = Vec::new();
+    let mut add = |id: &str, entry: Value| match parts.iter_mut().find(|(known, _)| known == id) {
+        Some((_, entries)) => entries.push(entry),
+        None => parts.push((id.to_owned(), vec![entry])),
+    };
     for entry in value["entry"].as_array().into_iter().flatten() {
+        // Messenger and Instagram: the entry is the Page's or the account's.
+        if entry["messaging"].is_array()
+            && let Some(id) = entry["id"].as_str()
+        {
+            add(id, entry.clone());
+            continue;
+        }
         for change in entry["changes"].as_array().into_iter().flatten() {
             let Some(id) = phone_number_id(change) else { continue };
-            let wrapped = json!({ "id": entry["id"], "changes": [change] });
-            match parts.iter_mut().find(|(known, _)| known == id) {
-                Some((_, entries)) => entries.push(wrapped),
-                None => parts.push((id.to_owned(), vec![wrapped])),
-            }
+            add(id, json!({ "id": entry["id"], "changes": [change] }));
         }
     }
     Ok(parts

@@ -7,7 +7,10 @@
 //! signed status webhooks, and plays the customer's side as signed message webhooks
 //! (`X-Hub-Signature-256`), computed here without any other crate of the workspace. For
 //! onboarding it plays Facebook Login for Business: authorization codes exchanged at
-//! `/oauth/access_token`, `debug_token`, and the account's `phone_numbers`.
+//! `/oauth/access_token`, `debug_token`, and the account's `phone_numbers`. It also plays the
+//! Messenger Platform for Facebook Pages and Instagram accounts: the Send API
+//! (`POST /{version}/{account_id|me}/messages`) and its signed webhooks (`object` `page` or
+//! `instagram`).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -26,16 +29,30 @@ mod debug_token_api;
 mod error_codes;
 mod graph_error;
 mod handle;
+mod handle_messaging;
 mod handle_oauth;
 mod hub_signature;
 mod ids;
 mod inbound_payload;
 mod media_api;
+mod messaging_clock;
+mod messaging_control;
+mod messaging_envelope;
+mod messaging_errors;
+mod messaging_ids;
+mod messaging_inbound;
+mod messaging_lifecycle;
+mod messaging_payload;
+mod messaging_send_api;
+mod messaging_types;
+mod messaging_validate;
+mod messaging_world;
 mod meta_json;
 mod multipart;
 mod oauth_api;
 mod oauth_world;
 mod phone_numbers_api;
+pub(crate) mod phone_view;
 mod routes;
 mod send_api;
 mod status_payload;
@@ -50,11 +67,13 @@ mod webhook_envelope;
 pub(crate) mod world;
 
 pub use handle::MetaEmulator;
+pub use messaging_types::{MessagingContent, MessagingInbound, MessagingPlatform, MessagingSent};
 pub use types::{InboundContent, MetaDelivery, MetaTemplate, WhatsappInbound, WhatsappSent};
 
 pub(crate) use control::{failures as control_failures, inbound as control_inbound};
 pub(crate) use control::{phones as control_phones, sent as control_sent};
 pub(crate) use media_api::download as media_download;
+pub(crate) use messaging_control::inbound as control_messaging_inbound;
 pub(crate) use routes::graph_or_not_found;
 
 /// The Graph API version this emulator documents itself with; paths accept any `v{N}.{M}`.

@@ -1,7 +1,8 @@
 //! Routing of Graph API requests. Every path whose first segment is a Graph version
 //! (`v{N}.{M}`) is Meta's; the server hands over what its own routes did not match, and any
 //! other path still gets Twilio's 404. The literal paths (`oauth/access_token`, `debug_token`)
-//! are matched before the object-id ones.
+//! are matched before the object-id ones. `POST /{id}/messages` is the Messenger Platform's
+//! Send API for `me`, a Page or Instagram account, or a page access token; else WhatsApp's.
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::graph_error::GraphError;
+use super::messaging_send_api::{self, is_messaging_request};
 use super::{debug_token_api, media_api, oauth_api, phone_numbers_api, send_api, subscriptions_api, templates_api};
 use crate::server::Shared;
 
@@ -43,6 +45,11 @@ pub(crate) async fn graph_or_not_found(
     match (&method, rest) {
         (&Method::GET | &Method::POST, ["oauth", "access_token"]) => oauth_api::access_token(&shared, query, &body),
         (&Method::GET, ["debug_token"]) => debug_token_api::debug_token(&shared, &headers, query),
+        (&Method::POST, [id, "messages"])
+            if shared.state.read(|w| is_messaging_request(&w.meta, id, &headers, query)) =>
+        {
+            messaging_send_api::send_message(&shared, id, &headers, query, &body)
+        }
         (&Method::POST, [id, "messages"]) => send_api::send_message(&shared, id, &headers, query, &body),
         (&Method::POST, [id, "media"]) => media_api::upload(&shared, id, &headers, query, &body),
         (&Method::GET, [id, "message_templates"]) => {

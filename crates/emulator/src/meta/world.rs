@@ -1,10 +1,12 @@
 //! What the Meta part knows (business accounts, phone numbers, templates, media, sent
-//! messages, delivered webhooks, service windows, injected failures, OAuth grants), kept inside the
+//! messages, delivered webhooks, service windows, injected failures, OAuth grants, Messenger and
+//! Instagram messaging), kept inside the
 //! emulator's one [`crate::state::World`] so waiters see every change.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::time::{Duration, Instant};
 
+use super::messaging_world::MessagingWorld;
 use super::oauth_world::OAuthWorld;
 use super::types::{MetaTemplate, WhatsappSent};
 
@@ -114,6 +116,8 @@ pub(crate) struct MetaWorld {
     pub phone_log: Vec<PhoneEvent>,
     /// Meta apps and what Facebook Login granted through them.
     pub oauth: OAuthWorld,
+    /// Facebook Pages and Instagram accounts of the Messenger Platform, and their conversations.
+    pub messaging: MessagingWorld,
 }
 
 impl MetaWorld {

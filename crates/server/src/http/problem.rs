@@ -116,6 +116,9 @@ impl From<SendRefusal> for Problem {
             SendRefusal::OutsideWhatsappWindow { .. } => {
                 Problem::new(StatusCode::CONFLICT, "outside-whatsapp-window", detail)
             }
+            SendRefusal::OutsideMessagingWindow { .. } => {
+                Problem::new(StatusCode::CONFLICT, "outside-messaging-window", detail)
+            }
             SendRefusal::InvalidContent(_) => Problem::unprocessable("invalid-content", detail),
             SendRefusal::UnknownTemplate(_) => Problem::unprocessable("unknown-template", detail),
             SendRefusal::IdempotencyMismatch(_) => Problem::unprocessable("idempotency-key-reused", detail),

@@ -84,9 +84,18 @@ pub(crate) async fn commit(
     verification: &'static str,
     content_type: &str,
     body: &[u8],
-    events: Vec<switchboard_domain::inbound::InboundEvent>,
+    mut events: Vec<switchboard_domain::inbound::InboundEvent>,
 ) -> Result<(), Problem> {
     let provider = channel.record.provider;
+    // A workspace that keeps WhatsApp senders apart from SMS senders gives them their own kind.
+    for event in &mut events {
+        if let switchboard_domain::inbound::InboundEvent::Message(message) = event
+            && message.from.kind != channel.identity_kind
+            && message.from.kind == channel.record.kind.identity_kind()
+        {
+            message.from.kind = channel.identity_kind;
+        }
+    }
     let write = InboundWrite {
         workspace_id: channel.record.workspace_id,
         channel_id: channel.record.channel_id,

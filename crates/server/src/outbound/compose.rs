@@ -2,13 +2,14 @@
 
 use sha2::{Digest, Sha256};
 use switchboard_domain::segments;
-use switchboard_domain::{Attachment, ChannelKind, Content, Identity, IdentityKind, Provider};
+use switchboard_domain::{Attachment, ChannelKind, Content, Identity, IdentityKind};
 use switchboard_store::StoreError;
-use switchboard_store::model::{Channel, Contact, ContactIdentity, Message};
+use switchboard_store::model::{Contact, ContactIdentity, Message};
 use switchboard_store::writes::{NewContact, OutboundWrite};
 
 use super::policy::{SendRefusal, max_body_chars};
 use super::{Recipient, SendRequest, whatsapp};
+use crate::channels::ResolvedChannel;
 use crate::clock::now_ms;
 use crate::state::AppState;
 
@@ -38,20 +39,27 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
     }
     let kind = channel.record.kind;
     check_content(kind, &request)?;
-    check_rich_content(&channel.record, &request)?;
+    super::rich::check(&channel.record, &request)?;
     if let Some(Content::Template(template)) = &request.content {
         whatsapp::check_template(state, request.channel_id, template).await?;
     }
 
-    let (contact, identity) = resolve_recipient(state, &request, kind, now).await?;
+    let (contact, identity) = resolve_recipient(state, &request, &channel, now).await?;
     if identity.opted_out.contains(&kind) {
         return Err(SendRefusal::OptedOut { address: identity.value.clone(), kind, keyword: "STOP".into() });
     }
-    if kind == ChannelKind::Whatsapp {
-        let (workspace_id, contact_id) = (request.workspace_id, contact.contact_id);
-        let content = request.content.as_ref();
-        whatsapp::check_window(state, workspace_id, contact_id, request.channel_id, &identity.value, content, now)
-            .await?;
+    let (workspace_id, contact_id) = (request.workspace_id, contact.contact_id);
+    match kind {
+        ChannelKind::Whatsapp => {
+            let content = request.content.as_ref();
+            whatsapp::check_window(state, workspace_id, contact_id, request.channel_id, &identity.value, content, now)
+                .await?;
+        }
+        ChannelKind::Messenger | ChannelKind::Instagram => {
+            let last = state.store.last_inbound_at(workspace_id, contact_id, request.channel_id).await?;
+            super::messaging::check_window(kind, last, request.sender_kind, now)?;
+        }
+        _ => {}
     }
 
     let length = (kind == ChannelKind::Sms).then(|| segments::measure(&request.body));
@@ -103,44 +111,14 @@ fn check_content(kind: ChannelKind, request: &SendRequest) -> Result<(), SendRef
     Ok(())
 }
 
-/// Rich content goes only where the channel's provider carries it (WhatsApp through Meta), and
-/// must be well formed there.
-fn check_rich_content(channel: &Channel, request: &SendRequest) -> Result<(), SendRefusal> {
-    let cloud_whatsapp = channel.kind == ChannelKind::Whatsapp && channel.provider == Provider::Meta;
-    if cloud_whatsapp && request.media_urls.len() > 1 {
-        return Err(SendRefusal::InvalidContent(
-            "a WhatsApp message carries at most one media file; send each file as its own message".into(),
-        ));
-    }
-    let Some(content) = &request.content else { return Ok(()) };
-    if !cloud_whatsapp {
-        return Err(SendRefusal::InvalidContent(format!(
-            "{} content cannot be sent on this {} channel through {}; only WhatsApp channels connected through Meta carry it",
-            content_name(content),
-            channel.kind,
-            channel.provider
-        )));
-    }
-    content.check_sendable().map_err(|e| SendRefusal::InvalidContent(e.to_string()))?;
-    let needs_text = matches!(content, Content::Buttons { .. } | Content::List { .. });
-    if needs_text && request.body.trim().is_empty() {
-        return Err(SendRefusal::InvalidContent("buttons and lists need a body text to show above them".into()));
-    }
-    Ok(())
-}
-
-fn content_name(content: &Content) -> String {
-    serde_json::to_value(content).ok().and_then(|v| v["kind"].as_str().map(str::to_owned)).unwrap_or_default()
-}
-
 /// The contact and the identity the message goes to.
 async fn resolve_recipient(
     state: &AppState,
     request: &SendRequest,
-    kind: ChannelKind,
+    channel: &ResolvedChannel,
     now: i64,
 ) -> Result<(Contact, ContactIdentity), SendRefusal> {
-    let identity_kind = kind.identity_kind();
+    let (kind, identity_kind) = (channel.record.kind, channel.identity_kind);
     // With an address, the message goes to exactly that identity; with a contact, to its first
     // identity of the channel's kind.
     let (contact, wanted) = match &request.recipient {
@@ -194,6 +172,7 @@ async fn find_or_create_contact(
 fn identity_name(kind: IdentityKind) -> &'static str {
     match kind {
         IdentityKind::Phone => "phone number",
+        IdentityKind::Whatsapp => "WhatsApp number",
         IdentityKind::Email => "email address",
         IdentityKind::Telegram => "Telegram",
         IdentityKind::Instagram => "Instagram",

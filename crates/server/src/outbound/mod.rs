@@ -3,7 +3,9 @@
 //! WhatsApp 24-hour window, length limits). A refusal is a clear error and writes nothing.
 
 mod compose;
+pub mod messaging;
 mod policy;
+mod rich;
 pub mod throughput;
 mod whatsapp;
 

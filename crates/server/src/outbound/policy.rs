@@ -42,6 +42,10 @@ pub enum SendRefusal {
         template_offer(templates)
     )]
     OutsideWhatsappWindow { address: String, since: String, templates: Vec<String> },
+    #[error(
+        "the customer last wrote on {kind} {since}; Meta allows answers for 24 hours after their last message, and answers from staff for 7 days"
+    )]
+    OutsideMessagingWindow { kind: ChannelKind, since: String },
     #[error("{0}")]
     InvalidContent(String),
     #[error("{0}")]

@@ -95,7 +95,7 @@ async fn remember_provider_opt_out(
 ) -> anyhow::Result<()> {
     let Some(channel) = state.channels.get(message.channel_id).await? else { return Ok(()) };
     let kind = channel.record.kind;
-    let Ok(identity) = switchboard_domain::Identity::parse(kind.identity_kind(), &message.to_address) else {
+    let Ok(identity) = switchboard_domain::Identity::parse(channel.identity_kind, &message.to_address) else {
         return Ok(());
     };
     let Some(contact) = state.store.find_contact_by_identity(message.workspace_id, &identity).await? else {
@@ -133,12 +133,21 @@ async fn attempt(
     }
     let adapter = state.adapters.get(channel.record.provider);
     let provider = channel.record.provider.as_str();
+    let human_agent = match channel.record.kind {
+        ChannelKind::Messenger | ChannelKind::Instagram => {
+            let last =
+                state.store.last_inbound_at(message.workspace_id, message.contact_id, message.channel_id).await?;
+            crate::outbound::messaging::needs_human_agent_tag(last, message.sender_kind, now_ms())
+        }
+        _ => false,
+    };
     let request = OutboundRequest {
         to: message.to_address.clone(),
         body: message.body.clone(),
         attachments: message.attachments.clone(),
         content: message.content.clone(),
         reply_to: message.reply_to.clone(),
+        human_agent,
         status_callback_url: None,
     };
     let result = match adapter.send(&channel.context, &request).await {

@@ -65,3 +65,46 @@ impl TestApp {
         MetaNumber { channel, phone_number_id: phone_number_id.into(), business_account_id, access_token }
     }
 }
+
+/// A Facebook Page (Messenger) or an Instagram account connected through Meta.
+pub struct MetaAccount {
+    pub channel: Channel,
+    pub account_id: String,
+}
+
+impl TestApp {
+    /// Connects a Page (Messenger) or an Instagram account of `workspace` through Meta, with an
+    /// account on the emulator whose webhooks go to the app-level URL when `app_level`.
+    pub async fn connect_meta_account(
+        &self,
+        workspace: &Workspace,
+        kind: switchboard_domain::ChannelKind,
+        account_id: &str,
+        app_level: bool,
+    ) -> MetaAccount {
+        use switchboard_emulator::meta::MessagingPlatform;
+        let secrets = SecretBox::load(&super::test_config("sqlite://unused").secret_key).unwrap();
+        let token = format!("EAAG-page-{account_id}");
+        let input = admin::MetaMessagingInput {
+            kind,
+            name: None,
+            account_id: account_id.into(),
+            access_token: token.clone(),
+            app_secret: APP_SECRET.into(),
+            verify_token: Some(CHANNEL_VERIFY_TOKEN.into()),
+            graph_base_url: None,
+        };
+        let (channel, _) = admin::add_meta_messaging_channel(&self.store, &secrets, workspace, input).await.unwrap();
+        let webhook = if app_level {
+            format!("{}/webhooks/meta", self.url)
+        } else {
+            format!("{}/webhooks/meta/{}", self.url, channel.channel_id)
+        };
+        let platform = match kind {
+            switchboard_domain::ChannelKind::Instagram => MessagingPlatform::Instagram,
+            _ => MessagingPlatform::Messenger,
+        };
+        self.meta().add_messaging_account(platform, account_id, &token, APP_SECRET, &webhook);
+        MetaAccount { channel, account_id: account_id.into() }
+    }
+}

@@ -34,6 +34,7 @@ fn migrator() -> Migrator {
         (8, "rich content", include_str!("migrations/0008_rich_content.sql")),
         (9, "send pacing", include_str!("migrations/0009_send_pacing.sql")),
         (10, "media", include_str!("migrations/0010_media.sql")),
+        (11, "whatsapp matching", include_str!("migrations/0011_whatsapp_matching.sql")),
     ])
 }
 

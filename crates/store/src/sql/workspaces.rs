@@ -9,6 +9,7 @@ macro_rules! impl_workspace_repo {
                     workspace_id: get!(row, "workspace_id" as id WorkspaceId),
                     name: get!(row, "name"),
                     help_text: get!(row, "help_text"),
+                    whatsapp_matches_phone: get!(row, "whatsapp_matches_phone"),
                     created_at: get!(row, "created_at"),
                 })
             }
@@ -55,10 +56,28 @@ macro_rules! impl_workspace_repo {
                             workspace_id: id,
                             name: name.to_owned(),
                             help_text: help_text.to_owned(),
+                            whatsapp_matches_phone: true,
                             created_at: now,
                         })
                     }
                 }
+            }
+
+            async fn set_whatsapp_matching(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                matches_phone: bool,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "update workspaces set whatsapp_matches_phone = $1, updated_at = $2 where workspace_id = $3",
+                )
+                .bind(matches_phone)
+                .bind(now)
+                .bind(workspace_id.0)
+                .execute(self.write_pool())
+                .await?;
+                Ok(done.rows_affected() > 0)
             }
 
             async fn get_workspace(

@@ -30,6 +30,7 @@ fn migrator() -> Migrator {
         (7, "rich content", include_str!("migrations/0007_rich_content.sql")),
         (8, "send pacing", include_str!("migrations/0008_send_pacing.sql")),
         (9, "media", include_str!("migrations/0009_media.sql")),
+        (10, "whatsapp matching", include_str!("migrations/0010_whatsapp_matching.sql")),
     ])
 }
 

@@ -133,6 +133,8 @@ pub(super) struct Opened {
     messages: Vec<Message>,
     notes: Vec<Note>,
     staff: Vec<StaffMember>,
+    /// Its settings say which identity each channel reaches.
+    workspace: switchboard_store::model::Workspace,
     channels: Vec<Channel>,
     /// The labels on the conversation, and every label of the workspace.
     labels: Vec<Label>,
@@ -172,6 +174,7 @@ impl Opened {
         let notes = state.store.list_notes(workspace_id, conversation_id).await?;
         let staff = state.store.list_staff(workspace_id).await?.into_iter().filter(|s| s.active).collect();
         let channels = state.store.list_channels(workspace_id).await?;
+        let workspace = state.store.get_workspace(workspace_id).await?.ok_or_else(not_found)?;
         let labels = state
             .store
             .conversation_labels(workspace_id, &[conversation_id])
@@ -204,6 +207,7 @@ impl Opened {
             messages,
             notes,
             staff,
+            workspace,
             channels,
             labels,
             all_labels,
@@ -224,7 +228,10 @@ impl Opened {
     fn reply_channels(&self) -> Vec<&Channel> {
         self.channels
             .iter()
-            .filter(|c| c.enabled && self.contact.identities.iter().any(|i| i.kind == c.kind.identity_kind()))
+            .filter(|c| {
+                let kind = self.workspace.identity_kind(c.kind);
+                c.enabled && self.contact.identities.iter().any(|i| i.kind == kind)
+            })
             .collect()
     }
 
