@@ -2,31 +2,30 @@
 //! and WhatsApp channels use the real Twilio adapter against the built-in emulator, which signs
 //! its webhooks and calls back with delivery reports exactly as Twilio does; a second WhatsApp
 //! number uses the real Meta adapter against the emulator's Cloud API, with a template synced
-//! from its business account.
+//! from its business account, and a Facebook Page (Messenger) and an Instagram account use it
+//! against the emulator's Send API.
 
 use std::sync::Arc;
 
 use anyhow::Context;
-use switchboard_channels::meta::MetaCredentials;
 use switchboard_channels::twilio::{TwilioCredentials, provider_address};
 use switchboard_domain::{ChannelKind, Provider};
-use switchboard_emulator::meta::MetaTemplate;
 use switchboard_emulator::{EmulatorConfig, EmulatorHandle};
-use switchboard_server::admin::{self, MetaWhatsappInput, TwilioChannelInput};
+use switchboard_server::admin::{self, TwilioChannelInput};
 use switchboard_server::config::Config;
 use switchboard_server::secrets::SecretBox;
 use switchboard_server::{Application, app};
 use switchboard_store::Store;
 use switchboard_store::model::Workspace;
 
+use self::meta::{CLOUD_NUMBER, CLOUD_PHONE_NUMBER_ID, INSTAGRAM_ACCOUNT_ID, PAGE_ID};
 use crate::cli::{Cli, DemoArgs};
+
+mod meta;
 
 const WORKSPACE: &str = "Demo";
 const SMS_NUMBER: &str = "+14155550100";
 const WHATSAPP_NUMBER: &str = "+14155550101";
-const CLOUD_NUMBER: &str = "+14155550102";
-const CLOUD_PHONE_NUMBER_ID: &str = "106540352242922";
-const CLOUD_BUSINESS_ACCOUNT_ID: &str = "102290129340398";
 const CUSTOMER: &str = "+14155550123";
 /// The demo's staff account. The demo serves loopback only; its password is no secret.
 const STAFF_EMAIL: &str = "demo@example.com";
@@ -45,7 +44,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     };
     ensure_channel(&store, &secrets, &workspace, ChannelKind::Sms, SMS_NUMBER).await?;
     ensure_channel(&store, &secrets, &workspace, ChannelKind::Whatsapp, WHATSAPP_NUMBER).await?;
-    ensure_cloud_channel(&store, &secrets, &workspace).await?;
+    meta::ensure_channels(&store, &secrets, &workspace).await?;
     if store.find_staff_login(STAFF_EMAIL).await?.is_none() {
         let role = switchboard_domain::StaffRole::Admin;
         admin::create_staff(&store, &workspace, STAFF_EMAIL, "Demo Admin", role, STAFF_PASSWORD).await?;
@@ -58,7 +57,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     config.providers.meta.graph_base_url = emulator.base_url();
     let application = Application::build_with_store(config, store.clone()).await?;
     register_numbers(&application, &emulator, &workspace).await?;
-    sync_cloud_templates(&application, &workspace).await;
+    meta::sync_templates(&application, &workspace).await;
     let (_, api_key) = admin::create_api_key(&store, &workspace, "demo").await?;
     print_welcome(&application, &emulator, &store, &workspace, &api_key).await?;
     application.run_until(app::shutdown_signal()).await?;
@@ -89,50 +88,6 @@ async fn ensure_channel(
     Ok(())
 }
 
-/// The WhatsApp number connected through Meta's Cloud API (the emulator's).
-async fn ensure_cloud_channel(
-    store: &Arc<dyn Store>,
-    secrets: &SecretBox,
-    workspace: &Workspace,
-) -> anyhow::Result<()> {
-    if store.find_channel_by_external_id(Provider::Meta, CLOUD_PHONE_NUMBER_ID).await?.is_some() {
-        return Ok(());
-    }
-    let input = MetaWhatsappInput {
-        name: Some("Demo WhatsApp Cloud".into()),
-        number: CLOUD_NUMBER.into(),
-        phone_number_id: CLOUD_PHONE_NUMBER_ID.into(),
-        business_account_id: Some(CLOUD_BUSINESS_ACCOUNT_ID.into()),
-        access_token: format!("EAAG{}", uuid::Uuid::now_v7().simple()),
-        app_secret: uuid::Uuid::now_v7().simple().to_string(),
-        verify_token: None,
-        graph_base_url: None,
-        messages_per_second: None,
-        token_expires_at: None,
-    };
-    admin::add_meta_whatsapp_channel(store, secrets, workspace, input).await?;
-    Ok(())
-}
-
-/// Reads the Cloud number's templates, so a reply outside the 24-hour window names them.
-async fn sync_cloud_templates(application: &Application, workspace: &Workspace) {
-    let state = application.state();
-    let Ok(Some(record)) = state.store.find_channel_by_external_id(Provider::Meta, CLOUD_PHONE_NUMBER_ID).await else {
-        return;
-    };
-    if record.workspace_id != workspace.workspace_id {
-        return;
-    }
-    match state.channels.get(record.channel_id).await {
-        Ok(Some(channel)) => {
-            if let Err(error) = switchboard_server::templates::sync(state, &channel).await {
-                eprintln!("warning: the demo's WhatsApp templates could not be synced: {error}");
-            }
-        }
-        _ => eprintln!("warning: the demo's WhatsApp Cloud channel could not be read"),
-    }
-}
-
 /// Tells the emulator about each demo channel's account and where its webhooks go.
 async fn register_numbers(
     application: &Application,
@@ -143,22 +98,7 @@ async fn register_numbers(
     for record in state.store.list_channels(workspace.workspace_id).await? {
         let resolved = state.channels.resolve(record)?;
         if resolved.record.provider == Provider::Meta {
-            let credentials = MetaCredentials::from_channel(&resolved.context).map_err(anyhow::Error::msg)?;
-            let account = credentials.business_account_id.as_deref().unwrap_or(CLOUD_BUSINESS_ACCOUNT_ID);
-            let meta = emulator.meta();
-            meta.add_business_account(account, &credentials.access_token, &credentials.app_secret);
-            let phone_number_id = resolved.record.external_id.as_deref().unwrap_or_default();
-            let webhook = resolved.context.webhook_url(Provider::Meta);
-            meta.add_phone_number(account, phone_number_id, &resolved.record.address, &webhook);
-            meta.add_template(
-                account,
-                MetaTemplate::approved(
-                    "appointment_reminder",
-                    "en_US",
-                    "UTILITY",
-                    "Hi {{1}}, this is a reminder of your appointment on {{2}}. Reply to confirm.",
-                ),
-            );
+            meta::register(emulator, &resolved)?;
             continue;
         }
         let credentials = TwilioCredentials::from_channel(&resolved.context).map_err(anyhow::Error::msg)?;
@@ -197,6 +137,7 @@ Switchboard demo is running.
   SMS channel:      {sms}  ({SMS_NUMBER})
   WhatsApp number:  whatsapp:{WHATSAPP_NUMBER}  (through Twilio)
   WhatsApp Cloud:   {CLOUD_NUMBER}  (through Meta's Cloud API, phone number id {CLOUD_PHONE_NUMBER_ID})
+  Messenger Page:   {PAGE_ID}    Instagram account: {INSTAGRAM_ACCOUNT_ID}  (through Meta; write to them from the phone page)
 
 1. Text the business from a customer's phone (the emulator signs and delivers the webhook):
    switchboard emulator inbound --emulator-url {emu} --from {CUSTOMER} --to {SMS_NUMBER} "Hi! Can I move my appointment?"
