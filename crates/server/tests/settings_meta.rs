@@ -83,3 +83,35 @@ async fn an_administrator_connects_a_meta_number_and_syncs_its_templates() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_administrator_connects_a_page_and_an_instagram_account_by_pasting_their_token() {
+    on_every_backend(|app| async move {
+        let mut admin = signed_in_as(&app, StaffRole::Admin).await;
+        let list = admin.get("/inbox/settings/channels").await.text().await.unwrap();
+        assert!(list.contains("Connect Messenger or Instagram through Meta"), "{}", app.backend);
+        let csrf = hidden_field(&list, "csrf").unwrap();
+        let form = |kind: &'static str, account_id: &'static str| {
+            [
+                ("csrf", csrf.as_str()),
+                ("kind", kind),
+                ("account_id", account_id),
+                ("access_token", "EAAG-page-secret"),
+                ("app_secret", APP_SECRET),
+            ]
+        };
+        let refused = admin.post("/inbox/settings/channels/meta-page", &form("messenger", "our-page")).await;
+        assert_eq!(refused.status(), 422);
+        assert!(!refused.text().await.unwrap().contains("EAAG-page-secret"));
+        for (kind, id) in [("messenger", "106540352242001"), ("instagram", "17841400000000001")] {
+            let connected = admin.post("/inbox/settings/channels/meta-page", &form(kind, id)).await;
+            assert_eq!(connected.status(), 200, "{kind}");
+            let page = connected.text().await.unwrap();
+            assert!(page.contains("aria-label=\"Verify token\"") && !page.contains("EAAG-page-secret"), "{page}");
+            let channel = app.store.find_channel_by_external_id(Provider::Meta, id).await.unwrap().unwrap();
+            assert_eq!(channel.kind.as_str(), kind);
+        }
+        app
+    })
+    .await;
+}

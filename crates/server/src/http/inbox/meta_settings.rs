@@ -1,6 +1,7 @@
-//! WhatsApp through Meta in the channel settings: connecting a number by pasting a system user's
-//! access token, the number's phone number id and the app's secret (sealed, never shown again;
-//! the verify token for Meta's console is shown once), and syncing the number's templates.
+//! Meta in the channel settings: connecting a WhatsApp number by pasting a system user's access
+//! token, the number's phone number id and the app's secret, or a Facebook Page (Messenger) or an
+//! Instagram account by pasting a Page access token and the app's secret (sealed, never shown
+//! again; the verify token for Meta's console is shown once), and syncing a number's templates.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -8,16 +9,17 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Form, Router};
 use serde::Deserialize;
-use switchboard_domain::ChannelId;
+use switchboard_domain::{ChannelId, ChannelKind};
 
 use super::channel_settings::{ChannelNotice, ConnectForm, channel_of, channel_page, list_page};
 use super::session::{CsrfForm, SignedIn};
-use crate::admin::MetaWhatsappInput;
+use crate::admin::{MetaMessagingInput, MetaWhatsappInput};
 use crate::state::AppState;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/inbox/settings/channels/meta", post(connect))
+        .route("/inbox/settings/channels/meta-page", post(connect_page))
         .route("/inbox/settings/channels/{channel_id}/templates/sync", post(sync_templates))
 }
 
@@ -79,6 +81,72 @@ async fn connect(State(state): State<AppState>, signed_in: SignedIn, Form(form):
     let page = match result {
         Ok((channel, verify_token)) => {
             tracing::info!(channel_id = %channel.channel_id, "WhatsApp number connected through Meta");
+            let notice = ChannelNotice { verify_token: Some(verify_token), ..Default::default() };
+            channel_page(&state, &signed_in, channel.channel_id, None, Some(notice)).await
+        }
+        Err(error) => {
+            let draft = ConnectForm::default();
+            list_page(&state, &signed_in, &draft, Some((StatusCode::UNPROCESSABLE_ENTITY, error))).await
+        }
+    };
+    page.unwrap_or_else(IntoResponse::into_response)
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct PageConnectForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    account_id: String,
+    /// Never rendered back.
+    #[serde(default)]
+    access_token: String,
+    /// Never rendered back.
+    #[serde(default)]
+    app_secret: String,
+}
+
+async fn connect_page(
+    State(state): State<AppState>,
+    signed_in: SignedIn,
+    Form(form): Form<PageConnectForm>,
+) -> Response {
+    if let Some(refused) = signed_in.refuse_forged(&form.csrf).or_else(|| signed_in.refuse_unless_admin()) {
+        return refused;
+    }
+    let result = async {
+        let kind = match form.kind.as_str() {
+            "messenger" => ChannelKind::Messenger,
+            "instagram" => ChannelKind::Instagram,
+            _ => return Err("Pick Messenger or Instagram.".to_owned()),
+        };
+        let workspace = state
+            .store
+            .get_workspace(signed_in.session.staff.workspace_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or("Your workspace no longer exists.")?;
+        let input = MetaMessagingInput {
+            kind,
+            name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
+            account_id: form.account_id.trim().to_owned(),
+            access_token: form.access_token.clone(),
+            app_secret: form.app_secret.clone(),
+            verify_token: None,
+            graph_base_url: None,
+        };
+        crate::admin::add_meta_messaging_channel(&state.store, &state.secrets, &workspace, input)
+            .await
+            .map_err(|e| format!("{e:#}"))
+    }
+    .await;
+    let page = match result {
+        Ok((channel, verify_token)) => {
+            tracing::info!(channel_id = %channel.channel_id, kind = %channel.kind, "Page or Instagram account connected");
             let notice = ChannelNotice { verify_token: Some(verify_token), ..Default::default() };
             channel_page(&state, &signed_in, channel.channel_id, None, Some(notice)).await
         }
