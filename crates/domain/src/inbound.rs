@@ -14,6 +14,7 @@ use crate::message::{Attachment, MessageStatus};
 pub enum InboundEvent {
     Message(InboundMessage),
     Status(StatusUpdate),
+    ReadUpTo(ReadUpTo),
 }
 
 /// A message a customer sent us.
@@ -36,6 +37,15 @@ pub struct InboundMessage {
     /// The provider id of the message this one answers, when the customer replied to one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
+}
+
+/// The customer read everything we sent them on the channel up to a time (Messenger reports
+/// reads this way, by a watermark rather than by message).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReadUpTo {
+    pub reader: Identity,
+    /// Milliseconds since the Unix epoch.
+    pub up_to: i64,
 }
 
 /// A provider's report on a message we sent.

@@ -90,6 +90,7 @@ fn partition(write: &InboundWrite) -> usize {
     match write.events.first() {
         Some(InboundEvent::Message(message)) => message.from.value.hash(&mut hasher),
         Some(InboundEvent::Status(update)) => update.provider_message_id.hash(&mut hasher),
+        Some(InboundEvent::ReadUpTo(read)) => read.reader.value.hash(&mut hasher),
         None => {}
     }
     hasher.finish() as usize

@@ -152,3 +152,27 @@ async fn staff_answer_for_seven_days_with_the_human_agent_tag_and_not_after() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_messenger_reply_is_delivered_and_then_read_by_the_watermark() {
+    on_every_backend(|app| async move {
+        let page = app.connect_meta_account(&app.workspace, ChannelKind::Messenger, PAGE, true).await;
+        let meta = app.meta();
+        meta.send_messaging_inbound(from_person(
+            MessagingPlatform::Messenger,
+            PAGE,
+            MessagingContent::Text("Hi".into()),
+        ))
+        .await
+        .unwrap();
+        let reply = json!({ "channel_id": page.channel.channel_id, "to": PERSON, "body": "Hello, how can we help?" });
+        let response = app.post("/api/v1/messages", &reply).send().await.unwrap();
+        let id = response.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        let read = app.wait_for_status(&id, "read").await;
+        let steps: Vec<&str> =
+            read["status_history"].as_array().unwrap().iter().map(|s| s["status"].as_str().unwrap()).collect();
+        assert!(steps.contains(&"delivered"), "{steps:?}");
+        app
+    })
+    .await;
+}

@@ -103,3 +103,66 @@ async fn a_number_is_connected_through_meta_s_login_and_a_foreign_state_is_refus
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_page_and_its_instagram_account_are_connected_through_meta_s_login_with_the_page_s_token() {
+    use switchboard_emulator::meta::{MessagingContent, MessagingInbound, MessagingPlatform};
+    on_every_backend(|app| async move {
+        let meta = app.meta();
+        let (page_id, instagram_id) = ("106540352242001", "17841400000000001");
+        meta.add_app(APP_ID, APP_SECRET);
+        let webhook = format!("{}/webhooks/meta", app.url);
+        meta.add_messaging_account(MessagingPlatform::Messenger, page_id, "EAAG-page-token", APP_SECRET, &webhook);
+        meta.add_messaging_account(MessagingPlatform::Instagram, instagram_id, "EAAG-page-token", APP_SECRET, &webhook);
+        meta.link_instagram_account(page_id, instagram_id);
+        meta.set_page_name(page_id, "Harbour Cafe");
+        let redirect_uri = format!("{}/inbox/settings/channels/meta/oauth/callback", app.url);
+        meta.add_page_oauth_code(APP_ID, "PAGE-CODE", &redirect_uri, &[page_id]);
+
+        let mut admin = signed_in_as(&app, StaffRole::Admin).await;
+        let dialog = location(&admin.get("/inbox/settings/channels/meta/oauth").await).unwrap();
+        let state = query_param(&dialog, "state").unwrap();
+        assert!(query_param(&dialog, "scope").unwrap().contains("instagram_manage_messages"));
+        let back =
+            admin.get(&format!("/inbox/settings/channels/meta/oauth/callback?code=PAGE-CODE&state={state}")).await;
+        let page = back.text().await.unwrap();
+        assert!(
+            page.contains("Messenger · Page Harbour Cafe") && page.contains("Instagram · account of Harbour Cafe"),
+            "{page}"
+        );
+        assert!(!page.contains("EAAG-page-token"), "no Page token in the page");
+        let csrf = hidden_field(&page, "csrf").unwrap();
+        let grant = hidden_field(&page, "grant").unwrap();
+        let instagram_choice = page
+            .split("name=\"number\" value=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().replace("&quot;", "\""))
+            .find(|choice| choice.contains("instagram"))
+            .expect("the Instagram account is offered");
+        let connected = admin
+            .post(
+                "/inbox/settings/channels/meta/oauth/connect",
+                &[("csrf", &csrf), ("grant", &grant), ("number", &instagram_choice)],
+            )
+            .await;
+        assert_eq!(connected.status(), 200);
+        let channel = app.store.find_channel_by_external_id(Provider::Meta, instagram_id).await.unwrap().unwrap();
+        assert_eq!(channel.kind.as_str(), "instagram");
+        let fields = meta.is_page_subscribed(page_id).expect("the app is subscribed to the Page");
+        assert!(fields.iter().any(|f| f == "messages"), "{fields:?}");
+
+        // The account works with the Page's token: a customer writes, staff answer.
+        let inbound = MessagingInbound {
+            platform: MessagingPlatform::Instagram,
+            account_id: instagram_id.into(),
+            sender_id: "6783456789012345".into(),
+            content: MessagingContent::Text("Hi!".into()),
+        };
+        assert_eq!(meta.send_messaging_inbound(inbound).await.unwrap().status, 200);
+        let reply = serde_json::json!({ "channel_id": channel.channel_id, "to": "6783456789012345", "body": "Hello!" });
+        assert_eq!(app.post("/api/v1/messages", &reply).send().await.unwrap().status(), 202);
+        assert_eq!(meta.wait_for_messaging_sent(1, std::time::Duration::from_secs(10)).await.len(), 1);
+        app
+    })
+    .await;
+}

@@ -115,3 +115,34 @@ async fn an_administrator_connects_a_page_and_an_instagram_account_by_pasting_th
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_test_message_on_whatsapp_can_be_a_template_to_reach_someone_outside_the_window() {
+    on_every_backend(|app| async move {
+        let number = app.connect_meta_whatsapp(&app.workspace, "+14155550110", "106540352242922", false).await;
+        let meta = app.meta();
+        meta.add_template(
+            &number.business_account_id,
+            MetaTemplate::approved("hello_world", "en_US", "UTILITY", "Hello {{1}}!"),
+        );
+        let mut admin = signed_in_as(&app, StaffRole::Admin).await;
+        let list = admin.get("/inbox/settings/channels").await.text().await.unwrap();
+        let csrf = hidden_field(&list, "csrf").unwrap();
+        let page_path = format!("/inbox/settings/channels/{}", number.channel.channel_id);
+        admin.post(&format!("{page_path}/templates/sync"), &[("csrf", csrf.as_str())]).await;
+        let page = admin.get(&page_path).await.text().await.unwrap();
+        assert!(page.contains("template hello_world (en_US)"), "{page}");
+
+        let plain = [("csrf", csrf.as_str()), ("to", CUSTOMER)];
+        let refused = admin.post(&format!("{page_path}/test"), &plain).await;
+        assert_eq!(refused.status(), 409, "free text outside the window is refused");
+        let templated = [("csrf", csrf.as_str()), ("to", CUSTOMER), ("template", "hello_world|en_US")];
+        let sent = admin.post(&format!("{page_path}/test"), &templated).await;
+        assert_eq!(sent.status(), 303);
+        let accepted = meta.wait_for_sent(1, std::time::Duration::from_secs(10)).await;
+        assert_eq!(accepted[0].request["template"]["name"], "hello_world");
+        assert_eq!(accepted[0].request["template"]["components"][0]["parameters"][0]["text"], "test");
+        app
+    })
+    .await;
+}

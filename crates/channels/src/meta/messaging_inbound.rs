@@ -1,11 +1,12 @@
 //! Messenger and Instagram webhooks (`object` `page` or `instagram`, `entry[].messaging[]`):
 //! messages with text, attachments, quick replies, replies and Instagram story replies and
-//! mentions; postbacks from buttons; reactions added and removed; delivery and read reports.
+//! mentions; postbacks from buttons; reactions added and removed; delivery and read reports (by
+//! message on Instagram, by time on Messenger).
 //! Echoes of our own sends are skipped: they are already stored as the messages we sent.
 
 use serde_json::Value;
 use switchboard_domain::content::Content;
-use switchboard_domain::inbound::{InboundEvent, InboundMessage, StatusUpdate};
+use switchboard_domain::inbound::{InboundEvent, InboundMessage, ReadUpTo, StatusUpdate};
 use switchboard_domain::{Attachment, ChannelKind, Identity, IdentityKind, MessageStatus};
 
 use super::payload::envelope;
@@ -117,8 +118,10 @@ fn parse_event(channel: &ChannelContext, event: &Value, events: &mut Vec<Inbound
         }
     } else if let Some(mid) = event["read"]["mid"].as_str() {
         events.push(status(mid, MessageStatus::Read));
+    } else if let Some(watermark) = event["read"]["watermark"].as_i64() {
+        // Messenger names a time: everything sent to this person before it was read.
+        events.push(InboundEvent::ReadUpTo(ReadUpTo { reader: from, up_to: watermark }));
     }
-    // A Messenger read report names a time (`watermark`), not a message; it is not mapped.
     Ok(())
 }
 

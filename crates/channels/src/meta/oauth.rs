@@ -1,7 +1,8 @@
 //! Meta's OAuth onboarding, seen from the Graph API: a login dialog's code exchanged for a user
 //! token, that token exchanged for a long-lived one (about 60 days), the WhatsApp Business
-//! Accounts it was granted (`debug_token`'s granular scopes), their phone numbers, and
-//! subscribing the app to an account's webhooks.
+//! Accounts it was granted (`debug_token`'s granular scopes) and their phone numbers, the Pages
+//! it was granted with their own tokens and linked Instagram accounts (`/me/accounts`), and
+//! subscribing the app to an account's or a Page's webhooks.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -172,6 +173,78 @@ pub async fn subscribe_app(
     if !(200..300).contains(&status) || body["success"] != true {
         let message = body["error"]["message"].as_str().unwrap_or("no message");
         return Err(format!("Meta did not subscribe the app (HTTP {status}): {message}"));
+    }
+    Ok(())
+}
+
+/// A Facebook Page the login granted, with the Page's own access token and its linked Instagram
+/// professional account, if any.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GrantedPage {
+    pub page_id: String,
+    pub name: String,
+    pub page_token: String,
+    pub instagram_account_id: Option<String>,
+}
+
+impl std::fmt::Debug for GrantedPage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GrantedPage")
+            .field("page_id", &self.page_id)
+            .field("name", &self.name)
+            .field("instagram_account_id", &self.instagram_account_id)
+            .finish()
+    }
+}
+
+/// The Pages the user token was granted (`/me/accounts`).
+pub async fn granted_pages(
+    client: &reqwest::Client,
+    base_url: &str,
+    version: &str,
+    token: &str,
+) -> Result<Vec<GrantedPage>, String> {
+    let query = [("fields", "id,name,access_token,instagram_business_account")];
+    let body = graph_get(client, graph_url(base_url, version, "me/accounts"), &query, Some(token)).await?;
+    Ok(body["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|page| {
+            Some(GrantedPage {
+                page_id: page["id"].as_str()?.to_owned(),
+                name: page["name"].as_str().unwrap_or_default().to_owned(),
+                page_token: page["access_token"].as_str()?.to_owned(),
+                instagram_account_id: page["instagram_business_account"]["id"].as_str().map(str::to_owned),
+            })
+        })
+        .collect())
+}
+
+/// The webhook fields a Page is subscribed to for Messenger and Instagram messaging.
+pub const PAGE_FIELDS: &str = "messages,messaging_postbacks,message_reactions,message_deliveries,message_reads";
+
+/// Subscribes the app to a Page's messaging webhooks, with the Page's token.
+pub async fn subscribe_page(
+    client: &reqwest::Client,
+    base_url: &str,
+    version: &str,
+    page_token: &str,
+    page_id: &str,
+) -> Result<(), String> {
+    let url = graph_url(base_url, version, &format!("{page_id}/subscribed_apps"));
+    let response = client
+        .post(url)
+        .query(&[("subscribed_fields", PAGE_FIELDS)])
+        .bearer_auth(page_token)
+        .send()
+        .await
+        .map_err(|e| format!("could not reach the Graph API: {}", e.without_url()))?;
+    let status = response.status().as_u16();
+    let body: Value = response.json().await.unwrap_or(Value::Null);
+    if !(200..300).contains(&status) || body["success"] != true {
+        let message = body["error"]["message"].as_str().unwrap_or("no message");
+        return Err(format!("Meta did not subscribe the app to the Page (HTTP {status}): {message}"));
     }
     Ok(())
 }

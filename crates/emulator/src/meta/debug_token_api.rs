@@ -1,7 +1,8 @@
 //! `GET /{version}/debug_token?input_token=…`: what a user token grants, authorised by the app
 //! token `{app_id}|{app_secret}` (as the `access_token` parameter or a Bearer token) or by a
-//! live user token of the same app. A token the emulator did not issue, or that expired, is
-//! reported `is_valid: false` with an `error` object, as Meta does.
+//! live user token of the same app. Page grants list their Pages under the `pages_*` scopes and
+//! the Pages' linked Instagram accounts under the `instagram_*` ones. A token the emulator did
+//! not issue, or that expired, is reported `is_valid: false` with an `error` object, as Meta does.
 
 use axum::Json;
 use axum::http::HeaderMap;
@@ -10,7 +11,9 @@ use serde_json::{Value, json};
 
 use super::auth::access_token;
 use super::graph_error::{GraphError, INVALID_TOKEN};
+use super::messaging_world::MessagingWorld;
 use super::oauth_world::{APP_NAME, GRANTED_SCOPES, OAuthWorld, UserToken};
+use super::page_world::PAGE_SCOPES;
 use crate::clock::now_unix;
 use crate::server::Shared;
 
@@ -22,12 +25,33 @@ fn caller_app(oauth: &OAuthWorld, token: &str, now: u64) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// The `data` of a valid token.
-fn valid_data(grant: &UserToken) -> Value {
-    let mut scopes: Vec<&str> = GRANTED_SCOPES.to_vec();
+/// The scopes a token grants and its `granular_scopes`: the WhatsApp ones on its business
+/// account, the Page ones on its Pages or their linked Instagram accounts.
+fn grants(grant: &UserToken, messaging: &MessagingWorld) -> (Vec<&'static str>, Vec<Value>) {
+    let mut scopes = Vec::new();
+    let mut granular = Vec::new();
+    if let Some(waba_id) = &grant.waba_id {
+        scopes.extend(GRANTED_SCOPES);
+        granular.extend(GRANTED_SCOPES.iter().map(|scope| json!({ "scope": scope, "target_ids": [waba_id] })));
+    }
+    if !grant.page_ids.is_empty() {
+        for (scope, target) in PAGE_SCOPES {
+            scopes.push(scope);
+            let target_ids = messaging.target_ids(&grant.page_ids, target);
+            granular.push(if target_ids.is_empty() {
+                json!({ "scope": scope })
+            } else {
+                json!({ "scope": scope, "target_ids": target_ids })
+            });
+        }
+    }
     scopes.push("public_profile");
-    let granular: Vec<Value> =
-        GRANTED_SCOPES.iter().map(|scope| json!({ "scope": scope, "target_ids": [grant.waba_id] })).collect();
+    (scopes, granular)
+}
+
+/// The `data` of a valid token.
+fn valid_data(grant: &UserToken, messaging: &MessagingWorld) -> Value {
+    let (scopes, granular) = grants(grant, messaging);
     let mut data = json!({
         "app_id": grant.app_id,
         "type": "USER",
@@ -62,7 +86,7 @@ fn debug(shared: &Shared, headers: &HeaderMap, query: Option<&str>) -> Result<Va
         let oauth = &world.meta.oauth;
         let app_id = caller_app(oauth, &caller, now).ok_or_else(GraphError::invalid_token)?;
         let data = match oauth.live_token(&input, now).filter(|grant| grant.app_id == app_id) {
-            Some(grant) => valid_data(grant),
+            Some(grant) => valid_data(grant, &world.meta.messaging),
             None => invalid_data(),
         };
         Ok(json!({ "data": data }))

@@ -20,7 +20,8 @@ impl MetaEmulator {
         let grant = AuthorizationCode {
             app_id: app_id.to_owned(),
             redirect_uri: redirect_uri.to_owned(),
-            waba_id: waba_id.to_owned(),
+            waba_id: Some(waba_id.to_owned()),
+            page_ids: Vec::new(),
             user_id: new_object_id(),
             used: false,
         };

@@ -1,5 +1,5 @@
 //! The Send API: `POST /{version}/{account_id}/messages` and `POST /{version}/me/messages` with a
-//! page access token. Authenticates, validates, applies the standard messaging window (24 hours
+//! page access token (a user token from Facebook Login is refused with `(#210)`). Authenticates, validates, applies the standard messaging window (24 hours
 //! since the person's last message; 7 days with the `HUMAN_AGENT` tag; Messenger's other tags
 //! at any time), then accepts the message (its echo and receipts follow in
 //! [`super::messaging_lifecycle`]).
@@ -21,6 +21,7 @@ use super::messaging_lifecycle;
 use super::messaging_types::{MessagingPlatform, MessagingSent};
 use super::messaging_validate::validate;
 use super::messaging_world::{HUMAN_AGENT_WINDOW_MS, MessagingWorld, STANDARD_WINDOW_MS};
+use super::page_auth::{is_user_token, page_token_required};
 use super::world::MetaWorld;
 use crate::server::Shared;
 
@@ -93,7 +94,13 @@ pub(crate) fn send_message(
     query: Option<&str>,
     body: &[u8],
 ) -> Response {
-    match shared.state.update(|world| accept(&mut world.meta.messaging, id, headers, query, body)) {
+    let outcome = shared.state.update(|world| {
+        if access_token(headers, query).is_some_and(|token| is_user_token(&world.meta, &token)) {
+            return Err(page_token_required());
+        }
+        accept(&mut world.meta.messaging, id, headers, query, body)
+    });
+    match outcome {
         Ok(answer) => {
             if let Some(mid) = &answer.message_id {
                 messaging_lifecycle::spawn(shared.clone(), mid.clone());

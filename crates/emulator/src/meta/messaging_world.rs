@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::messaging_types::{MessagingPlatform, MessagingSent};
+use super::page_world::PageProfile;
 
 /// The standard messaging window, in milliseconds.
 pub(crate) const STANDARD_WINDOW_MS: u64 = 24 * 60 * 60 * 1000;
@@ -31,6 +32,8 @@ pub(crate) struct MessagingWorld {
     pub last_user_message: HashMap<(String, String), u64>,
     /// Messages the Send API accepted, in order.
     pub sent: Vec<MessagingSent>,
+    /// Page id → what Facebook Login shows of the Page (name, linked Instagram account, webhook fields).
+    pub pages: HashMap<String, PageProfile>,
 }
 
 impl MessagingWorld {

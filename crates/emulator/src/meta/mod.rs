@@ -7,7 +7,8 @@
 //! signed status webhooks, and plays the customer's side as signed message webhooks
 //! (`X-Hub-Signature-256`), computed here without any other crate of the workspace. For
 //! onboarding it plays Facebook Login for Business: authorization codes exchanged at
-//! `/oauth/access_token`, `debug_token`, and the account's `phone_numbers`. It also plays the
+//! `/oauth/access_token`, `debug_token`, and the account's `phone_numbers`, or for Pages
+//! `me/accounts` and the Page's `subscribed_apps`. It also plays the
 //! Messenger Platform for Facebook Pages and Instagram accounts: the Send API
 //! (`POST /{version}/{account_id|me}/messages`) and its signed webhooks (`object` `page` or
 //! `instagram`).
@@ -31,6 +32,7 @@ mod graph_error;
 mod handle;
 mod handle_messaging;
 mod handle_oauth;
+mod handle_pages;
 mod hub_signature;
 mod ids;
 mod inbound_payload;
@@ -51,6 +53,10 @@ mod meta_json;
 mod multipart;
 mod oauth_api;
 mod oauth_world;
+mod page_accounts_api;
+mod page_auth;
+mod page_subscriptions_api;
+mod page_world;
 mod phone_numbers_api;
 pub(crate) mod phone_view;
 mod routes;

@@ -23,7 +23,7 @@ const REDIRECT_MISMATCH: &str = "Error validating verification code. Please make
                                  to the one you used in the OAuth dialog request";
 
 /// The request's parameters: the query string, then a form body (for `POST`).
-fn params(query: Option<&str>, body: &[u8]) -> HashMap<String, String> {
+pub(crate) fn params(query: Option<&str>, body: &[u8]) -> HashMap<String, String> {
     let mut params: HashMap<String, String> = form_urlencoded::parse(body).into_owned().collect();
     params.extend(form_urlencoded::parse(query.unwrap_or("").as_bytes()).into_owned());
     params
@@ -71,6 +71,7 @@ fn redeem_code(
     let token = UserToken {
         app_id: app_id.to_owned(),
         waba_id: grant.waba_id.clone(),
+        page_ids: grant.page_ids.clone(),
         user_id: grant.user_id.clone(),
         issued_at: now,
         expires_at: now + SHORT_LIVED_SECS,

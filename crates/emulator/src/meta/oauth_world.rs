@@ -1,7 +1,8 @@
 //! What Facebook Login for Business (Embedded Signup) leaves behind: Meta apps, the one-time
 //! authorization codes the login dialog returns, and the user access tokens exchanged for them,
 //! each granting the app `whatsapp_business_management` and `whatsapp_business_messaging` on
-//! one WhatsApp Business Account.
+//! one WhatsApp Business Account, or the Page and Instagram messaging permissions on Facebook
+//! Pages (see [`super::page_world`]).
 
 use std::collections::HashMap;
 
@@ -21,7 +22,10 @@ pub(crate) const APP_NAME: &str = "Switchboard";
 pub(crate) struct AuthorizationCode {
     pub app_id: String,
     pub redirect_uri: String,
-    pub waba_id: String,
+    /// The business account granted, for a WhatsApp login.
+    pub waba_id: Option<String>,
+    /// The Facebook Pages granted, for a Messenger and Instagram login.
+    pub page_ids: Vec<String>,
     /// The Facebook user who logged in.
     pub user_id: String,
     /// Codes are single-use.
@@ -32,7 +36,8 @@ pub(crate) struct AuthorizationCode {
 #[derive(Clone, Debug)]
 pub(crate) struct UserToken {
     pub app_id: String,
-    pub waba_id: String,
+    pub waba_id: Option<String>,
+    pub page_ids: Vec<String>,
     pub user_id: String,
     /// Unix seconds.
     pub issued_at: u64,
@@ -73,7 +78,8 @@ mod tests {
     fn grant(expires_at: u64) -> UserToken {
         UserToken {
             app_id: "1".into(),
-            waba_id: "2".into(),
+            waba_id: Some("2".into()),
+            page_ids: Vec::new(),
             user_id: "3".into(),
             issued_at: 0,
             expires_at,

@@ -1,7 +1,8 @@
 //! Routing of Graph API requests. Every path whose first segment is a Graph version
 //! (`v{N}.{M}`) is Meta's; the server hands over what its own routes did not match, and any
-//! other path still gets Twilio's 404. The literal paths (`oauth/access_token`, `debug_token`)
-//! are matched before the object-id ones. `POST /{id}/messages` is the Messenger Platform's
+//! other path still gets Twilio's 404. The literal paths (`oauth/access_token`, `debug_token`,
+//! `me/accounts`) are matched before the object-id ones; `subscribed_apps` of a registered
+//! Facebook Page is the Page's, else a WhatsApp Business Account's. `POST /{id}/messages` is the Messenger Platform's
 //! Send API for `me`, a Page or Instagram account, or a page access token; else WhatsApp's.
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use super::graph_error::GraphError;
 use super::messaging_send_api::{self, is_messaging_request};
 use super::{debug_token_api, media_api, oauth_api, phone_numbers_api, send_api, subscriptions_api, templates_api};
+use super::{page_accounts_api, page_subscriptions_api};
 use crate::server::Shared;
 
 /// The edges the emulator serves under an object id.
@@ -45,6 +47,7 @@ pub(crate) async fn graph_or_not_found(
     match (&method, rest) {
         (&Method::GET | &Method::POST, ["oauth", "access_token"]) => oauth_api::access_token(&shared, query, &body),
         (&Method::GET, ["debug_token"]) => debug_token_api::debug_token(&shared, &headers, query),
+        (&Method::GET, ["me", "accounts"]) => page_accounts_api::me_accounts(&shared, &headers, query),
         (&Method::POST, [id, "messages"])
             if shared.state.read(|w| is_messaging_request(&w.meta, id, &headers, query)) =>
         {
@@ -56,6 +59,11 @@ pub(crate) async fn graph_or_not_found(
             templates_api::list_templates(&shared, version, id, &headers, query)
         }
         (&Method::GET, [id, "phone_numbers"]) => phone_numbers_api::list_phone_numbers(&shared, id, &headers, query),
+        (&Method::GET | &Method::POST, [id, "subscribed_apps"])
+            if shared.state.read(|w| w.meta.messaging.is_page(id)) =>
+        {
+            page_subscriptions_api::page_subscribed_apps(&shared, &method, id, &headers, query, &body)
+        }
         (&Method::GET | &Method::POST, [id, "subscribed_apps"]) => {
             subscriptions_api::subscribed_apps(&shared, &method, id, &headers, query)
         }

@@ -128,7 +128,7 @@ impl MetaWorld {
             return Some(waba_id);
         }
         let grant = self.oauth.live_token(token, now)?;
-        self.accounts.get_key_value(&grant.waba_id).map(|(waba_id, _)| waba_id.as_str())
+        self.accounts.get_key_value(grant.waba_id.as_deref()?).map(|(waba_id, _)| waba_id.as_str())
     }
 
     /// Whether `wa_id` wrote to `phone_number_id` less than 24 hours ago.

@@ -53,7 +53,7 @@ macro_rules! impl_ingest_bulk {
                     .flat_map(|(w, write)| {
                         write.events.iter().filter_map(move |event| match event {
                             InboundEvent::Message(message) => Some((w, message)),
-                            InboundEvent::Status(_) => None,
+                            InboundEvent::Status(_) | InboundEvent::ReadUpTo(_) => None,
                         })
                     })
                     .collect();
@@ -80,12 +80,18 @@ macro_rules! impl_ingest_bulk {
 
                 for (w, write) in writes.iter().enumerate() {
                     for event in &write.events {
-                        if let InboundEvent::Status(update) = event {
-                            if Self::ingest_status(&mut *writer, write, update).await? {
-                                outcomes[w].statuses_applied += 1;
-                            } else {
-                                outcomes[w].statuses_ignored += 1;
+                        match event {
+                            InboundEvent::Status(update) => {
+                                if Self::ingest_status(&mut *writer, write, update).await? {
+                                    outcomes[w].statuses_applied += 1;
+                                } else {
+                                    outcomes[w].statuses_ignored += 1;
+                                }
                             }
+                            InboundEvent::ReadUpTo(read) => {
+                                outcomes[w].statuses_applied += Self::ingest_read_up_to(&mut *writer, write, read).await?;
+                            }
+                            InboundEvent::Message(_) => {}
                         }
                     }
                 }

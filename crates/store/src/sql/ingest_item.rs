@@ -53,6 +53,9 @@ macro_rules! impl_ingest_item {
                                 outcome.statuses_ignored += 1;
                             }
                         }
+                        InboundEvent::ReadUpTo(read) => {
+                            outcome.statuses_applied += Self::ingest_read_up_to(&mut *conn, write, read).await?;
+                        }
                     }
                 }
                 let event_id = switchboard_domain::WebhookEventId::new();
@@ -245,6 +248,27 @@ macro_rules! impl_ingest_item {
                 .execute(&mut *conn)
                 .await?;
                 Ok((identity_id, contact_id))
+            }
+
+            /// Marks read every message we sent the reader on the channel, sent by the watermark and
+            /// not read yet; returns how many.
+            async fn ingest_read_up_to(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+                read: &switchboard_domain::inbound::ReadUpTo,
+            ) -> $crate::StoreResult<usize> {
+                let done = sqlx::query(
+                    "update messages set status = 'read', read_at = $1, updated_at = $1 \
+                     where channel_id = $2 and direction = 'outbound' and to_address = $3 \
+                     and status in ('sent', 'delivered') and sent_at <= $4",
+                )
+                .bind(write.received_at)
+                .bind(write.channel_id.0)
+                .bind(&read.reader.value)
+                .bind(read.up_to)
+                .execute(&mut *conn)
+                .await?;
+                Ok(done.rows_affected() as usize)
             }
 
             /// Applies a status report; false when it was stale. A report about a message whose

@@ -166,3 +166,36 @@ async fn paced_sends_take_the_channel_s_next_slots_and_a_postponed_job_keeps_its
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_read_watermark_marks_read_what_was_sent_to_the_reader_before_it() {
+    on_every_backend(|store, backend| async move {
+        let fx = workspace_with_sms_channel(&store, "Clinic").await;
+        let inbound = store.ingest_batch(&[inbound_sms(&fx, "in-1", "+14155550123", "hi", NOW)]).await.unwrap();
+        let contact_id = inbound[0].as_ref().unwrap().new_messages[0].contact_id;
+        let mut sent_ids = Vec::new();
+        for (i, at) in [NOW + 10, NOW + 20, NOW + 30].into_iter().enumerate() {
+            let (message, _) =
+                store.create_outbound(outbound(&fx, contact_id, &format!("reply {i}"), None)).await.unwrap();
+            let job = store.claim_jobs("w", 1, 60_000, at).await.unwrap().remove(0);
+            let sent = switchboard_store::writes::SendResult::Sent { provider_message_id: format!("m_{i}") };
+            store.record_send_result(job.job_id, message.message_id, &sent, at).await.unwrap();
+            sent_ids.push(message.message_id);
+        }
+        let reader =
+            switchboard_domain::Identity::parse(switchboard_domain::IdentityKind::Phone, "+14155550123").unwrap();
+        let mut read = status_callback(&fx, "unused", MessageStatus::Read, NOW + 40);
+        read.events = vec![InboundEvent::ReadUpTo(switchboard_domain::inbound::ReadUpTo { reader, up_to: NOW + 25 })];
+        let outcome = store.ingest_batch(&[read]).await.unwrap().remove(0).unwrap();
+        assert_eq!(outcome.statuses_applied, 2, "{backend}: the two sent before the watermark");
+        let statuses: Vec<MessageStatus> = {
+            let mut all = Vec::new();
+            for id in &sent_ids {
+                all.push(store.get_message(fx.workspace.workspace_id, *id).await.unwrap().unwrap().status);
+            }
+            all
+        };
+        assert_eq!(statuses, [MessageStatus::Read, MessageStatus::Read, MessageStatus::Sent], "{backend}");
+    })
+    .await;
+}

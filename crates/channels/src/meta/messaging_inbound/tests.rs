@@ -149,7 +149,7 @@ fn echoes_of_our_own_sends_are_skipped() {
 }
 
 #[test]
-fn deliveries_and_instagram_reads_advance_our_messages() {
+fn deliveries_and_reads_advance_our_messages() {
     let delivered = events(
         ChannelKind::Messenger,
         json!({ "delivery": { "mids": ["m_A", "m_B"], "watermark": 1749416383000_i64 } }),
@@ -164,6 +164,11 @@ fn deliveries_and_instagram_reads_advance_our_messages() {
     assert_eq!(statuses, [("m_A", MessageStatus::Delivered), ("m_B", MessageStatus::Delivered)]);
     let read = events(ChannelKind::Instagram, json!({ "read": { "mid": "aWdOURS" } }));
     assert!(matches!(read.as_slice(), [InboundEvent::Status(s)] if s.status == MessageStatus::Read));
+    let up_to = events(ChannelKind::Messenger, json!({ "read": { "watermark": 1749416383000_i64 } }));
+    assert!(
+        matches!(up_to.as_slice(), [InboundEvent::ReadUpTo(r)] if r.up_to == 1749416383000 && r.reader.value == "6783456789012345"),
+        "{up_to:?}"
+    );
 }
 
 #[test]

@@ -245,6 +245,30 @@ struct TestForm {
     csrf: String,
     #[serde(default)]
     to: String,
+    /// An approved template to send instead of the test text, as `name|language` (WhatsApp
+    /// delivers only a template to someone who has not written in the last 24 hours).
+    #[serde(default)]
+    template: String,
+}
+
+/// The template a test message uses, its placeholders filled with "test".
+async fn test_template(
+    state: &AppState,
+    channel_id: ChannelId,
+    chosen: &str,
+) -> Result<Option<switchboard_domain::Content>, Problem> {
+    let Some((name, language)) = chosen.split_once('|') else { return Ok(None) };
+    let templates = state.store.list_templates(channel_id).await?;
+    let template = templates.iter().find(|t| t.name == name && t.language == language).ok_or_else(|| {
+        Problem::unprocessable("unknown-template", format!("the channel has no template {name} in {language}"))
+    })?;
+    Ok(Some(switchboard_domain::Content::Template(switchboard_domain::content::TemplateMessage {
+        name: template.name.clone(),
+        language: template.language.clone(),
+        body_parameters: vec!["test".to_owned(); template.body_parameter_count()],
+        header_parameter: None,
+        button_parameters: Vec::new(),
+    })))
 }
 
 async fn send_test(
@@ -256,13 +280,17 @@ async fn send_test(
     if let Some(refused) = signed_in.refuse_forged(&form.csrf).or_else(|| signed_in.refuse_unless_admin()) {
         return refused;
     }
+    let content = match test_template(&state, channel_id, &form.template).await {
+        Ok(content) => content,
+        Err(problem) => return problem.into_response(),
+    };
     let request = SendRequest {
         workspace_id: signed_in.session.staff.workspace_id,
         channel_id,
         recipient: Recipient::Address(form.to.trim().to_owned()),
-        body: TEST_MESSAGE.to_owned(),
+        body: if content.is_some() { String::new() } else { TEST_MESSAGE.to_owned() },
         media_urls: Vec::new(),
-        content: None,
+        content,
         reply_to: None,
         sender_kind: SenderKind::System,
         idempotency_key: None,

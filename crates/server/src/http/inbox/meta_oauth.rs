@@ -2,8 +2,10 @@
 //! administrator is sent to Meta with a `state` bound to their session (a MAC over a nonce and an
 //! expiry, keyed by the session's secret CSRF token, so any node can check it and no other
 //! session can use it); Meta sends them back with a code, which is exchanged for a long-lived
-//! token; they pick one of the numbers the token was granted; the app is subscribed to that
-//! account's webhooks and the channel is created with the token sealed and its expiry kept.
+//! token; they pick one of the WhatsApp numbers, Pages (Messenger) or linked Instagram accounts
+//! the token was granted; the app is subscribed to that account's or Page's webhooks and the
+//! channel is created with the token (a Page's own token for Messenger and Instagram) sealed and
+//! its expiry kept.
 //! Between the two steps the token travels only sealed, bound to the session.
 
 use axum::extract::{Query, State};
@@ -15,17 +17,18 @@ use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use switchboard_channels::meta::oauth::{self, BusinessNumber, MetaApp};
-use switchboard_domain::PhoneE164;
+use switchboard_domain::{ChannelKind, PhoneE164};
 
 use super::channel_settings::{ChannelNotice, channel_page};
 use super::session::{SignedIn, random_token};
-use crate::admin::MetaWhatsappInput;
+use crate::admin::{MetaMessagingInput, MetaWhatsappInput};
 use crate::clock::now_ms;
 use crate::state::AppState;
 
 /// How long the administrator has to come back from Meta's dialog.
 const STATE_LIFETIME_MS: i64 = 15 * 60 * 1000;
-const SCOPES: &str = "whatsapp_business_management,whatsapp_business_messaging";
+const SCOPES: &str = "whatsapp_business_management,whatsapp_business_messaging,pages_show_list,pages_messaging,\
+                      pages_manage_metadata,instagram_basic,instagram_manage_messages";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -103,11 +106,34 @@ struct CallbackParams {
     error_description: Option<String>,
 }
 
-/// The token as it travels between the two steps, sealed and bound to the session.
+/// The token as it travels between the two steps, sealed and bound to the session, with the
+/// tokens of the Pages it was granted.
 #[derive(Serialize, Deserialize)]
 struct PendingGrant {
     access_token: String,
     expires_at: Option<i64>,
+    #[serde(default)]
+    pages: Vec<oauth::GrantedPage>,
+}
+
+/// What the administrator may pick: a WhatsApp number, a Page's Messenger, or the Instagram
+/// account linked to a Page. Carries no token.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Choice {
+    Whatsapp(BusinessNumber),
+    Messenger { page_id: String, name: String },
+    Instagram { account_id: String, page_id: String, name: String },
+}
+
+impl Choice {
+    fn label(&self) -> String {
+        match self {
+            Self::Whatsapp(n) => format!("WhatsApp {} · {}", n.display_phone_number, n.verified_name),
+            Self::Messenger { name, page_id } => format!("Messenger · Page {name} ({page_id})"),
+            Self::Instagram { name, account_id, .. } => format!("Instagram · account of {name} ({account_id})"),
+        }
+    }
 }
 
 async fn callback(
@@ -139,27 +165,37 @@ async fn callback(
     let found = async {
         let short = oauth::exchange_code(client, base, version, &app, &redirect_uri(&state), &code).await?;
         let long = oauth::exchange_long_lived(client, base, version, &app, &short.access_token).await?;
-        let mut numbers = Vec::new();
+        let mut choices = Vec::new();
         for account in oauth::granted_business_accounts(client, base, version, &app, &long.access_token).await? {
-            numbers.extend(oauth::business_numbers(client, base, version, &long.access_token, &account).await?);
+            let numbers = oauth::business_numbers(client, base, version, &long.access_token, &account).await?;
+            choices.extend(numbers.into_iter().map(Choice::Whatsapp));
         }
-        Ok::<_, String>((long, numbers))
+        let pages = oauth::granted_pages(client, base, version, &long.access_token).await?;
+        for page in &pages {
+            let (page_id, name) = (page.page_id.clone(), page.name.clone());
+            choices.push(Choice::Messenger { page_id: page_id.clone(), name: name.clone() });
+            if let Some(account_id) = &page.instagram_account_id {
+                choices.push(Choice::Instagram { account_id: account_id.clone(), page_id, name });
+            }
+        }
+        Ok::<_, String>((long, choices, pages))
     }
     .await;
-    let (token, numbers) = match found {
+    let (token, choices, pages) = match found {
         Ok(found) => found,
         Err(error) => return page_error(StatusCode::BAD_GATEWAY, &format!("Connecting through Meta failed: {error}")),
     };
     let grant = PendingGrant {
         access_token: token.access_token,
         expires_at: token.expires_in.map(|seconds| now_ms() + seconds * 1000),
+        pages,
     };
     let sealed = state.secrets.seal(&serde_json::to_vec(&grant).expect("JSON"), csrf.as_bytes());
     use base64::Engine as _;
     let sealed = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed);
-    // Each choice carries the number as JSON, to come back with the pick.
-    let choices: Vec<(BusinessNumber, String)> =
-        numbers.into_iter().map(|n| (n.clone(), serde_json::to_string(&n).expect("JSON"))).collect();
+    // Each choice comes back as JSON with the pick; no token is in it.
+    let choices: Vec<(String, String)> =
+        choices.iter().map(|c| (c.label(), serde_json::to_string(c).expect("JSON"))).collect();
     super::render(
         "meta_numbers.html",
         minijinja::context! {
@@ -199,10 +235,18 @@ async fn connect(State(state): State<AppState>, signed_in: SignedIn, Form(form):
             "This grant does not belong to your session. Start again from the channels page.",
         );
     };
-    let Ok(number) = serde_json::from_str::<BusinessNumber>(&form.number) else {
-        return page_error(StatusCode::BAD_REQUEST, "Pick one of the numbers.");
+    let Ok(choice) = serde_json::from_str::<Choice>(&form.number) else {
+        return page_error(StatusCode::BAD_REQUEST, "Pick one of the numbers or accounts.");
     };
-    let result = connect_number(&state, &signed_in, &grant, &number).await;
+    let result = match &choice {
+        Choice::Whatsapp(number) => connect_number(&state, &signed_in, &grant, number).await,
+        Choice::Messenger { page_id, name } => {
+            connect_page(&state, &signed_in, &grant, ChannelKind::Messenger, page_id, page_id, name).await
+        }
+        Choice::Instagram { account_id, page_id, name } => {
+            connect_page(&state, &signed_in, &grant, ChannelKind::Instagram, account_id, page_id, name).await
+        }
+    };
     match result {
         Ok(channel_id) => {
             let notice = ChannelNotice {
@@ -215,6 +259,45 @@ async fn connect(State(state): State<AppState>, signed_in: SignedIn, Form(form):
         }
         Err(error) => page_error(StatusCode::UNPROCESSABLE_ENTITY, &error),
     }
+}
+
+/// Subscribes the app to the Page's messaging webhooks and connects the Page's Messenger, or the
+/// Instagram account linked to it, with the Page's token.
+async fn connect_page(
+    state: &AppState,
+    signed_in: &SignedIn,
+    grant: &PendingGrant,
+    kind: ChannelKind,
+    account_id: &str,
+    page_id: &str,
+    name: &str,
+) -> Result<switchboard_domain::ChannelId, String> {
+    let page = grant.pages.iter().find(|p| p.page_id == page_id).ok_or("Meta did not grant this Page")?;
+    let meta = state.adapters.meta();
+    let (client, base, version) =
+        (meta.client(), meta.config().graph_base_url.as_str(), meta.config().graph_version.as_str());
+    let app_secret = meta.config().app_secret.clone().ok_or("the server has no Meta app secret configured")?;
+    oauth::subscribe_page(client, base, version, &page.page_token, page_id).await?;
+    let workspace = state
+        .store
+        .get_workspace(signed_in.session.staff.workspace_id)
+        .await
+        .map_err(|e| e.to_string())?
+        .ok_or("your workspace no longer exists")?;
+    let input = MetaMessagingInput {
+        kind,
+        name: Some(format!("{kind} {name}").trim().to_owned()),
+        account_id: account_id.to_owned(),
+        access_token: page.page_token.clone(),
+        app_secret,
+        verify_token: None,
+        graph_base_url: None,
+    };
+    let (channel, _) = crate::admin::add_meta_messaging_channel(&state.store, &state.secrets, &workspace, input)
+        .await
+        .map_err(|e| format!("{e:#}"))?;
+    tracing::info!(channel_id = %channel.channel_id, %kind, "connected through Meta's login");
+    Ok(channel.channel_id)
 }
 
 async fn connect_number(
