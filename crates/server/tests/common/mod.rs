@@ -7,6 +7,7 @@ pub mod browser;
 pub mod chrome;
 pub mod meta;
 pub mod staff;
+pub mod whatsapp_cloud;
 
 use std::future::Future;
 use std::sync::Arc;

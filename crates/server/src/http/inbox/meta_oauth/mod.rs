@@ -1,32 +1,32 @@
-//! Connecting WhatsApp numbers through Meta's login dialog instead of pasting a token. The
+//! Connecting WhatsApp numbers, Pages and Instagram accounts through Meta's login dialog instead
+//! of pasting a token. The
 //! administrator is sent to Meta with a `state` bound to their session (a MAC over a nonce and an
 //! expiry, keyed by the session's secret CSRF token, so any node can check it and no other
 //! session can use it); Meta sends them back with a code, which is exchanged for a long-lived
 //! token; they pick one of the WhatsApp numbers, Pages (Messenger) or linked Instagram accounts
 //! the token was granted; the app is subscribed to that account's or Page's webhooks and the
 //! channel is created with the token (a Page's own token for Messenger and Instagram) sealed and
-//! its expiry kept.
-//! Between the two steps the token travels only sealed, bound to the session.
+//! its expiry kept. Between the two steps the tokens travel only sealed, bound to the session.
+
+mod connect;
+mod state;
 
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
-use sha2::Sha256;
 use switchboard_channels::meta::oauth::{self, BusinessNumber, MetaApp};
-use switchboard_domain::{ChannelKind, PhoneE164};
+use switchboard_domain::ChannelKind;
 
+use self::connect::{connect_number, connect_page};
+use self::state::{new_state, state_is_valid};
 use super::channel_settings::{ChannelNotice, channel_page};
-use super::session::{SignedIn, random_token};
-use crate::admin::{MetaMessagingInput, MetaWhatsappInput};
+use super::session::SignedIn;
 use crate::clock::now_ms;
 use crate::state::AppState;
 
-/// How long the administrator has to come back from Meta's dialog.
-const STATE_LIFETIME_MS: i64 = 15 * 60 * 1000;
 const SCOPES: &str = "whatsapp_business_management,whatsapp_business_messaging,pages_show_list,pages_messaging,\
                       pages_manage_metadata,instagram_basic,instagram_manage_messages";
 
@@ -44,31 +44,6 @@ fn redirect_uri(state: &AppState) -> String {
 fn app(state: &AppState) -> Option<MetaApp<'_>> {
     let config = state.adapters.meta().config();
     Some(MetaApp { app_id: config.app_id.as_deref()?, app_secret: config.app_secret.as_deref()? })
-}
-
-fn mac(csrf: &str, nonce: &str, expires_at: i64) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(csrf.as_bytes()).expect("HMAC takes a key of any length");
-    mac.update(format!("meta-oauth|{nonce}|{expires_at}").as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
-
-/// A `state` for this session, valid for a quarter of an hour.
-fn new_state(csrf: &str, now: i64) -> String {
-    let nonce = random_token();
-    let expires_at = now + STATE_LIFETIME_MS;
-    format!("{nonce}.{expires_at}.{}", mac(csrf, &nonce, expires_at))
-}
-
-/// Whether `state` was made for this session and has not expired.
-fn state_is_valid(csrf: &str, state: &str, now: i64) -> bool {
-    let mut parts = state.splitn(3, '.');
-    let (Some(nonce), Some(expires_at), Some(given)) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    let Ok(expires_at) = expires_at.parse::<i64>() else { return false };
-    let expected = mac(csrf, nonce, expires_at);
-    let same = subtle::ConstantTimeEq::ct_eq(expected.as_bytes(), given.as_bytes());
-    bool::from(same) && now <= expires_at
 }
 
 fn page_error(status: StatusCode, message: &str) -> Response {
@@ -258,102 +233,5 @@ async fn connect(State(state): State<AppState>, signed_in: SignedIn, Form(form):
                 .unwrap_or_else(IntoResponse::into_response)
         }
         Err(error) => page_error(StatusCode::UNPROCESSABLE_ENTITY, &error),
-    }
-}
-
-/// Subscribes the app to the Page's messaging webhooks and connects the Page's Messenger, or the
-/// Instagram account linked to it, with the Page's token.
-async fn connect_page(
-    state: &AppState,
-    signed_in: &SignedIn,
-    grant: &PendingGrant,
-    kind: ChannelKind,
-    account_id: &str,
-    page_id: &str,
-    name: &str,
-) -> Result<switchboard_domain::ChannelId, String> {
-    let page = grant.pages.iter().find(|p| p.page_id == page_id).ok_or("Meta did not grant this Page")?;
-    let meta = state.adapters.meta();
-    let (client, base, version) =
-        (meta.client(), meta.config().graph_base_url.as_str(), meta.config().graph_version.as_str());
-    let app_secret = meta.config().app_secret.clone().ok_or("the server has no Meta app secret configured")?;
-    oauth::subscribe_page(client, base, version, &page.page_token, page_id).await?;
-    let workspace = state
-        .store
-        .get_workspace(signed_in.session.staff.workspace_id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("your workspace no longer exists")?;
-    let input = MetaMessagingInput {
-        kind,
-        name: Some(format!("{kind} {name}").trim().to_owned()),
-        account_id: account_id.to_owned(),
-        access_token: page.page_token.clone(),
-        app_secret,
-        verify_token: None,
-        graph_base_url: None,
-    };
-    let (channel, _) = crate::admin::add_meta_messaging_channel(&state.store, &state.secrets, &workspace, input)
-        .await
-        .map_err(|e| format!("{e:#}"))?;
-    tracing::info!(channel_id = %channel.channel_id, %kind, "connected through Meta's login");
-    Ok(channel.channel_id)
-}
-
-async fn connect_number(
-    state: &AppState,
-    signed_in: &SignedIn,
-    grant: &PendingGrant,
-    number: &BusinessNumber,
-) -> Result<switchboard_domain::ChannelId, String> {
-    let meta = state.adapters.meta();
-    let (client, base, version) =
-        (meta.client(), meta.config().graph_base_url.as_str(), meta.config().graph_version.as_str());
-    let app_secret = meta.config().app_secret.clone().ok_or("the server has no Meta app secret configured")?;
-    let e164 = PhoneE164::parse(&number.display_phone_number).map_err(|e| e.to_string())?;
-    oauth::subscribe_app(client, base, version, &grant.access_token, &number.business_account_id).await?;
-    let workspace = state
-        .store
-        .get_workspace(signed_in.session.staff.workspace_id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("your workspace no longer exists")?;
-    let input = MetaWhatsappInput {
-        name: Some(format!("WhatsApp {}", number.verified_name).trim().to_owned()),
-        number: e164.to_string(),
-        phone_number_id: number.phone_number_id.clone(),
-        business_account_id: Some(number.business_account_id.clone()),
-        access_token: grant.access_token.clone(),
-        app_secret,
-        verify_token: None,
-        graph_base_url: None,
-        messages_per_second: None,
-        token_expires_at: grant.expires_at,
-    };
-    let (channel, _) = crate::admin::add_meta_whatsapp_channel(&state.store, &state.secrets, &workspace, input)
-        .await
-        .map_err(|e| format!("{e:#}"))?;
-    if let Ok(Some(resolved)) = state.channels.get(channel.channel_id).await
-        && let Err(error) = crate::templates::sync(state, &resolved).await
-    {
-        tracing::warn!(%error, "templates not synced after connecting");
-    }
-    tracing::info!(channel_id = %channel.channel_id, "WhatsApp number connected through Meta's login");
-    Ok(channel.channel_id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_state_is_valid_only_for_its_session_and_until_it_expires() {
-        let state = new_state("session-one-csrf", 1_000);
-        assert!(state_is_valid("session-one-csrf", &state, 1_000));
-        assert!(!state_is_valid("session-two-csrf", &state, 1_000), "another session");
-        assert!(!state_is_valid("session-one-csrf", &state, 1_000 + STATE_LIFETIME_MS + 1), "expired");
-        let tampered = state.replacen('.', ".9", 1);
-        assert!(!state_is_valid("session-one-csrf", &tampered, 1_000), "a changed expiry");
-        assert!(!state_is_valid("session-one-csrf", "garbage", 1_000));
     }
 }
