@@ -243,7 +243,7 @@ pub enum ChannelAddCommand {
     /// callback URL and verify token to paste into the Meta app's Messenger or Instagram settings.
     ///
     /// Example: switchboard channel add meta-page --workspace Clinic --kind messenger
-    ///          --account-id 106540352242922 --access-token EAAG... --app-secret xxxxxxxx
+    ///          --account-id 106540352242001 --access-token EAAG... --app-secret xxxxxxxx
     MetaPage {
         #[arg(long)]
         workspace: String,
