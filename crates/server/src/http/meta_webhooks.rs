@@ -1,6 +1,7 @@
 //! What only Meta's webhooks need. A Meta app has one callback URL for every channel it serves,
 //! so `POST /webhooks/meta` verifies the app's signature once, splits the webhook by phone
-//! number id, and stores each part with its channel (a part for an id no channel has is
+//! number id (WhatsApp) or Page or account id (Messenger, Instagram), and stores each part with
+//! its channel (a part for an id no channel has is
 //! acknowledged, so Meta stops retrying, and counted). Both that URL and each channel's own URL
 //! answer Meta's GET handshake (`hub.mode`, `hub.verify_token`, `hub.challenge`), only for the
 //! right token.
@@ -103,7 +104,7 @@ async fn receive_app_level(State(state): State<AppState>, headers: HeaderMap, bo
             None => None,
         };
         let Some(channel) = channel else {
-            unrouted(&state, &part.external_id, "no channel has this phone number id");
+            unrouted(&state, &part.external_id, "no channel has this phone number, Page or account id");
             continue;
         };
         let part_request = WebhookRequest { body: &part.body, ..request };
@@ -121,6 +122,6 @@ async fn receive_app_level(State(state): State<AppState>, headers: HeaderMap, bo
 /// A verified part for no channel: acknowledged (Meta would retry it for days), logged, counted.
 fn unrouted(state: &AppState, external_id: &str, reason: &str) {
     count(Provider::Meta, "unrouted");
-    tracing::warn!(phone_number_id = external_id, reason, "webhook part for no channel acknowledged and dropped");
+    tracing::warn!(external_id, reason, "webhook part for no channel acknowledged and dropped");
     state.rejections.record_unrouted(external_id, now_ms(), reason);
 }
