@@ -35,6 +35,7 @@ fn migrator() -> Migrator {
         (9, "send pacing", include_str!("migrations/0009_send_pacing.sql")),
         (10, "media", include_str!("migrations/0010_media.sql")),
         (11, "whatsapp matching", include_str!("migrations/0011_whatsapp_matching.sql")),
+        (12, "early status details", include_str!("migrations/0012_early_status_details.sql")),
     ])
 }
 

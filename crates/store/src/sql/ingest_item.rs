@@ -292,7 +292,7 @@ macro_rules! impl_ingest_item {
                 if known.is_none() {
                     sqlx::query(
                         "insert into early_statuses (channel_id, provider_message_id, status, error_code, \
-                         error_reason, reported_at) values ($1, $2, $3, $4, $5, $6) on conflict do nothing",
+                         error_reason, reported_at, details) values ($1, $2, $3, $4, $5, $6, $7) on conflict do nothing",
                     )
                     .bind(write.channel_id.0)
                     .bind(&update.provider_message_id)
@@ -300,6 +300,7 @@ macro_rules! impl_ingest_item {
                     .bind(&update.error_code)
                     .bind(&update.error_reason)
                     .bind(write.received_at)
+                    .bind(update.details.as_ref().map(sqlx::types::Json))
                     .execute(&mut *conn)
                     .await?;
                 }

@@ -395,7 +395,7 @@ macro_rules! impl_message_repo {
                         status: get!(row, "status" as switchboard_domain::MessageStatus),
                         error_code: get!(row, "error_code"),
                         error_reason: get!(row, "error_reason"),
-                        details: None,
+                        details: get!(row, "details" as opt_json),
                     };
                     let at: i64 = get!(row, "reported_at");
                     early.push((update, at));

@@ -31,6 +31,7 @@ fn migrator() -> Migrator {
         (8, "send pacing", include_str!("migrations/0008_send_pacing.sql")),
         (9, "media", include_str!("migrations/0009_media.sql")),
         (10, "whatsapp matching", include_str!("migrations/0010_whatsapp_matching.sql")),
+        (11, "early status details", include_str!("migrations/0011_early_status_details.sql")),
     ])
 }
 

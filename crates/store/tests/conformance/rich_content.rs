@@ -199,3 +199,27 @@ async fn a_read_watermark_marks_read_what_was_sent_to_the_reader_before_it() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_status_with_details_that_arrives_before_its_send_keeps_them() {
+    on_every_backend(|store, backend| async move {
+        let fx = workspace_with_sms_channel(&store, "Clinic").await;
+        let inbound = store.ingest_batch(&[inbound_sms(&fx, "in-1", "+14155550123", "hi", NOW)]).await.unwrap();
+        let contact_id = inbound[0].as_ref().unwrap().new_messages[0].contact_id;
+        let (message, _) = store.create_outbound(outbound(&fx, contact_id, "hello", None)).await.unwrap();
+        // The provider's report is faster than our record of the send.
+        let pricing = serde_json::json!({ "pricing": { "billable": true, "category": "utility" } });
+        let mut early = status_callback(&fx, "wamid.EARLY", MessageStatus::Delivered, NOW + 1);
+        if let InboundEvent::Status(StatusUpdate { details, .. }) = &mut early.events[0] {
+            *details = Some(pricing.clone());
+        }
+        store.ingest_batch(&[early]).await.unwrap();
+        let job = store.claim_jobs("w", 1, 60_000, NOW).await.unwrap().remove(0);
+        let sent = switchboard_store::writes::SendResult::Sent { provider_message_id: "wamid.EARLY".into() };
+        store.record_send_result(job.job_id, message.message_id, &sent, NOW + 2).await.unwrap();
+        let stored = store.get_message(fx.workspace.workspace_id, message.message_id).await.unwrap().expect(backend);
+        assert_eq!(stored.status, MessageStatus::Delivered, "{backend}");
+        assert_eq!(stored.provider_details, Some(pricing), "{backend}");
+    })
+    .await;
+}
