@@ -160,8 +160,12 @@ async fn a_page_and_its_instagram_account_are_connected_through_meta_s_login_wit
         };
         assert_eq!(meta.send_messaging_inbound(inbound).await.unwrap().status, 200);
         let reply = serde_json::json!({ "channel_id": channel.channel_id, "to": "6783456789012345", "body": "Hello!" });
-        assert_eq!(app.post("/api/v1/messages", &reply).send().await.unwrap().status(), 202);
-        assert_eq!(meta.wait_for_messaging_sent(1, std::time::Duration::from_secs(10)).await.len(), 1);
+        let queued = app.post("/api/v1/messages", &reply).send().await.unwrap();
+        assert_eq!(queued.status(), 202);
+        let id = queued.json::<serde_json::Value>().await.unwrap()["id"].as_str().unwrap().to_owned();
+        app.wait_for_status(&id, "read").await;
+        let sent = meta.messaging_sent();
+        assert_eq!(sent.len(), 1, "{sent:?}");
         app
     })
     .await;

@@ -59,11 +59,13 @@ fn accept(
     body: &[u8],
 ) -> Result<Answer, GraphError> {
     let token = access_token(headers, query).ok_or_else(GraphError::invalid_token)?;
-    let (account_id, account) = messaging.account_for_token(&token).ok_or_else(GraphError::invalid_token)?;
+    let (account_id, account) = if id == "me" {
+        messaging.account_for_token(&token).ok_or_else(GraphError::invalid_token)?
+    } else {
+        messaging.account_for_token(&token).ok_or_else(GraphError::invalid_token)?;
+        messaging.account_with_token(id, &token).ok_or_else(|| GraphError::unsupported_request("post", id))?
+    };
     let (account_id, platform) = (account_id.to_owned(), account.platform);
-    if id != "me" && id != account_id {
-        return Err(GraphError::unsupported_request("post", id));
-    }
     let valid = validate(platform, body)?;
     let now = now_millis();
     let since =

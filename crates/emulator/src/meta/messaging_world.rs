@@ -37,9 +37,21 @@ pub(crate) struct MessagingWorld {
 }
 
 impl MessagingWorld {
-    /// The account a page access token may send as.
+    /// The account a page access token sends as when the request says `me`: the Page itself,
+    /// though the same token also sends as the Page's linked Instagram account.
     pub fn account_for_token(&self, token: &str) -> Option<(&str, &MessagingAccount)> {
-        self.accounts.iter().find(|(_, account)| account.page_access_token == token).map(|(id, a)| (id.as_str(), a))
+        let mut owned: Vec<(&String, &MessagingAccount)> =
+            self.accounts.iter().filter(|(_, account)| account.page_access_token == token).collect();
+        owned.sort_by_key(|(id, account)| (account.platform != MessagingPlatform::Messenger, id.as_str()));
+        owned.first().map(|(id, account)| (id.as_str(), *account))
+    }
+
+    /// The account named in the path, when the token may send as it.
+    pub fn account_with_token(&self, account_id: &str, token: &str) -> Option<(&str, &MessagingAccount)> {
+        self.accounts
+            .get_key_value(account_id)
+            .filter(|(_, account)| account.page_access_token == token)
+            .map(|(id, account)| (id.as_str(), account))
     }
 
     /// How long ago (ms) the person last wrote to the account, if they ever did.
