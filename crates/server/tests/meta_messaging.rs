@@ -23,9 +23,7 @@ fn from_person(platform: MessagingPlatform, account: &str, content: MessagingCon
 }
 
 async fn messages(app: &TestApp) -> Vec<Value> {
-    let list = app.get_json("/api/v1/conversations").await;
-    let id = list["data"][0]["id"].as_str().expect("a conversation").to_owned();
-    app.get_json(&format!("/api/v1/conversations/{id}/messages")).await["data"].as_array().unwrap().clone()
+    common::whatsapp_cloud::timeline(app, &app.api_key).await
 }
 
 #[tokio::test]

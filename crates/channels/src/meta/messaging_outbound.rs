@@ -15,7 +15,7 @@ fn unsendable(reason: impl Into<String>) -> SendError {
 }
 
 /// The JSON body of a Send API request.
-pub fn request_body(message: &OutboundRequest) -> Result<Value, SendError> {
+pub(crate) fn request_body(message: &OutboundRequest) -> Result<Value, SendError> {
     let text = message.body.trim();
     let mut body = match (message.attachments.as_slice(), text.is_empty()) {
         ([], true) => return Err(unsendable("the message has no text")),

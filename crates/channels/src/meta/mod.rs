@@ -25,10 +25,8 @@ use crate::adapter::*;
 
 pub use errors::{OUTSIDE_WINDOW, classify_error};
 pub use media::{FetchedMedia, MediaError, fetch_media, is_kept_type};
-pub use messaging_outbound::request_body as messaging_request_body;
 pub use payload::{ChannelPart, split_by_channel};
 pub use templates::fetch_templates;
-pub use whatsapp_outbound::request_body as whatsapp_request_body;
 
 /// The real Graph API. Tests and the demo point the adapter (or a channel) at the emulator.
 pub const DEFAULT_GRAPH_BASE_URL: &str = "https://graph.facebook.com";

@@ -162,17 +162,23 @@ pub async fn subscribe_app(
     business_account_id: &str,
 ) -> Result<(), String> {
     let url = graph_url(base_url, version, &format!("{business_account_id}/subscribed_apps"));
+    subscribe(client, url, &[], token).await.map_err(|why| format!("Meta did not subscribe the app {why}"))
+}
+
+/// `POST …/subscribed_apps`, which answers `{"success": true}`; the error says why not.
+async fn subscribe(client: &reqwest::Client, url: String, query: &[(&str, &str)], token: &str) -> Result<(), String> {
     let response = client
         .post(url)
+        .query(query)
         .bearer_auth(token)
         .send()
         .await
-        .map_err(|e| format!("could not reach the Graph API: {}", e.without_url()))?;
+        .map_err(|e| format!("(could not reach the Graph API: {})", e.without_url()))?;
     let status = response.status().as_u16();
     let body: Value = response.json().await.unwrap_or(Value::Null);
     if !(200..300).contains(&status) || body["success"] != true {
         let message = body["error"]["message"].as_str().unwrap_or("no message");
-        return Err(format!("Meta did not subscribe the app (HTTP {status}): {message}"));
+        return Err(format!("(HTTP {status}): {message}"));
     }
     Ok(())
 }
@@ -233,18 +239,7 @@ pub async fn subscribe_page(
     page_id: &str,
 ) -> Result<(), String> {
     let url = graph_url(base_url, version, &format!("{page_id}/subscribed_apps"));
-    let response = client
-        .post(url)
-        .query(&[("subscribed_fields", PAGE_FIELDS)])
-        .bearer_auth(page_token)
-        .send()
+    subscribe(client, url, &[("subscribed_fields", PAGE_FIELDS)], page_token)
         .await
-        .map_err(|e| format!("could not reach the Graph API: {}", e.without_url()))?;
-    let status = response.status().as_u16();
-    let body: Value = response.json().await.unwrap_or(Value::Null);
-    if !(200..300).contains(&status) || body["success"] != true {
-        let message = body["error"]["message"].as_str().unwrap_or("no message");
-        return Err(format!("Meta did not subscribe the app to the Page (HTTP {status}): {message}"));
-    }
-    Ok(())
+        .map_err(|why| format!("Meta did not subscribe the app to the Page {why}"))
 }

@@ -22,7 +22,7 @@ fn digits(address: &str) -> String {
 }
 
 /// The JSON body of a send request.
-pub fn request_body(message: &OutboundRequest) -> Result<Value, SendError> {
+pub(crate) fn request_body(message: &OutboundRequest) -> Result<Value, SendError> {
     let mut body = json!({
         "messaging_product": "whatsapp",
         "recipient_type": "individual",

@@ -26,28 +26,14 @@ pub fn inbound(content: InboundContent) -> WhatsappInbound {
     }
 }
 
-/// The messages of the workspace's only conversation, oldest first.
+/// The messages of the workspace's only conversation, oldest first, read with `api_key`.
 pub async fn timeline(app: &TestApp, api_key: &str) -> Vec<Value> {
-    let list: Value = app
-        .client
-        .get(format!("{}/api/v1/conversations", app.url))
-        .bearer_auth(api_key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let get = |path: String| async move {
+        let response = app.client.get(format!("{}{path}", app.url)).bearer_auth(api_key).send().await.unwrap();
+        response.json::<Value>().await.unwrap()
+    };
+    let list = get("/api/v1/conversations".into()).await;
     let id = list["data"][0]["id"].as_str().expect("a conversation").to_owned();
-    let page: Value = app
-        .client
-        .get(format!("{}/api/v1/conversations/{id}/messages", app.url))
-        .bearer_auth(api_key)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = get(format!("/api/v1/conversations/{id}/messages")).await;
     page["data"].as_array().unwrap().clone()
 }

@@ -100,12 +100,7 @@ async fn connect(State(state): State<AppState>, signed_in: SignedIn, Form(form):
             "whatsapp" => ChannelKind::Whatsapp,
             _ => return Err("Pick SMS or WhatsApp.".to_owned()),
         };
-        let workspace = state
-            .store
-            .get_workspace(signed_in.session.staff.workspace_id)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or("Your workspace no longer exists.")?;
+        let workspace = signed_in.workspace(&state).await?;
         let input = TwilioChannelInput {
             kind,
             name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),

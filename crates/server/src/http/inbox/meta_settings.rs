@@ -10,6 +10,7 @@ use axum::routing::post;
 use axum::{Form, Router};
 use serde::Deserialize;
 use switchboard_domain::{ChannelId, ChannelKind};
+use switchboard_store::model::Channel;
 
 use super::channel_settings::{ChannelNotice, ConnectForm, channel_of, channel_page, list_page};
 use super::session::{CsrfForm, SignedIn};
@@ -54,12 +55,7 @@ async fn connect(State(state): State<AppState>, signed_in: SignedIn, Form(form):
             "" => None,
             rate => Some(rate.parse::<u32>().map_err(|_| format!("{rate:?} is not a number of messages a second"))?),
         };
-        let workspace = state
-            .store
-            .get_workspace(signed_in.session.staff.workspace_id)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or("Your workspace no longer exists.")?;
+        let workspace = signed_in.workspace(&state).await?;
         let non_empty = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
         let input = MetaWhatsappInput {
             name: non_empty(&form.name),
@@ -78,18 +74,7 @@ async fn connect(State(state): State<AppState>, signed_in: SignedIn, Form(form):
             .map_err(|e| format!("{e:#}"))
     }
     .await;
-    let page = match result {
-        Ok((channel, verify_token)) => {
-            tracing::info!(channel_id = %channel.channel_id, "WhatsApp number connected through Meta");
-            let notice = ChannelNotice { verify_token: Some(verify_token), ..Default::default() };
-            channel_page(&state, &signed_in, channel.channel_id, None, Some(notice)).await
-        }
-        Err(error) => {
-            let draft = ConnectForm::default();
-            list_page(&state, &signed_in, &draft, Some((StatusCode::UNPROCESSABLE_ENTITY, error))).await
-        }
-    };
-    page.unwrap_or_else(IntoResponse::into_response)
+    connected(&state, &signed_in, result).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -124,12 +109,7 @@ async fn connect_page(
             "instagram" => ChannelKind::Instagram,
             _ => return Err("Pick Messenger or Instagram.".to_owned()),
         };
-        let workspace = state
-            .store
-            .get_workspace(signed_in.session.staff.workspace_id)
-            .await
-            .map_err(|e| e.to_string())?
-            .ok_or("Your workspace no longer exists.")?;
+        let workspace = signed_in.workspace(&state).await?;
         let input = MetaMessagingInput {
             kind,
             name: Some(form.name.trim().to_owned()).filter(|n| !n.is_empty()),
@@ -144,15 +124,21 @@ async fn connect_page(
             .map_err(|e| format!("{e:#}"))
     }
     .await;
+    connected(&state, &signed_in, result).await
+}
+
+/// The channel page with the verify token to paste into Meta's console, shown once; or the
+/// channels page again with why the channel could not be connected.
+async fn connected(state: &AppState, signed_in: &SignedIn, result: Result<(Channel, String), String>) -> Response {
     let page = match result {
         Ok((channel, verify_token)) => {
-            tracing::info!(channel_id = %channel.channel_id, kind = %channel.kind, "Page or Instagram account connected");
+            tracing::info!(channel_id = %channel.channel_id, kind = %channel.kind, "channel connected through Meta");
             let notice = ChannelNotice { verify_token: Some(verify_token), ..Default::default() };
-            channel_page(&state, &signed_in, channel.channel_id, None, Some(notice)).await
+            channel_page(state, signed_in, channel.channel_id, None, Some(notice)).await
         }
         Err(error) => {
             let draft = ConnectForm::default();
-            list_page(&state, &signed_in, &draft, Some((StatusCode::UNPROCESSABLE_ENTITY, error))).await
+            list_page(state, signed_in, &draft, Some((StatusCode::UNPROCESSABLE_ENTITY, error))).await
         }
     };
     page.unwrap_or_else(IntoResponse::into_response)

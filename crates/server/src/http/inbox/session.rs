@@ -90,6 +90,17 @@ impl SignedIn {
                 .into_response()
         })
     }
+
+    /// The staff member's workspace, for a form that creates something in it; the error is for
+    /// the page.
+    pub async fn workspace(&self, state: &AppState) -> Result<switchboard_store::model::Workspace, String> {
+        state
+            .store
+            .get_workspace(self.session.staff.workspace_id)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| "Your workspace no longer exists.".to_owned())
+    }
 }
 
 impl FromRequestParts<AppState> for SignedIn {

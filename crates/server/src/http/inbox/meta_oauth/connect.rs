@@ -27,12 +27,7 @@ pub(super) async fn connect_page(
         (meta.client(), meta.config().graph_base_url.as_str(), meta.config().graph_version.as_str());
     let app_secret = meta.config().app_secret.clone().ok_or("the server has no Meta app secret configured")?;
     oauth::subscribe_page(client, base, version, &page.page_token, page_id).await?;
-    let workspace = state
-        .store
-        .get_workspace(signed_in.session.staff.workspace_id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("your workspace no longer exists")?;
+    let workspace = signed_in.workspace(state).await?;
     let input = MetaMessagingInput {
         kind,
         name: Some(format!("{kind} {name}").trim().to_owned()),
@@ -61,12 +56,7 @@ pub(super) async fn connect_number(
     let app_secret = meta.config().app_secret.clone().ok_or("the server has no Meta app secret configured")?;
     let e164 = PhoneE164::parse(&number.display_phone_number).map_err(|e| e.to_string())?;
     oauth::subscribe_app(client, base, version, &grant.access_token, &number.business_account_id).await?;
-    let workspace = state
-        .store
-        .get_workspace(signed_in.session.staff.workspace_id)
-        .await
-        .map_err(|e| e.to_string())?
-        .ok_or("your workspace no longer exists")?;
+    let workspace = signed_in.workspace(state).await?;
     let input = MetaWhatsappInput {
         name: Some(format!("WhatsApp {}", number.verified_name).trim().to_owned()),
         number: e164.to_string(),
