@@ -196,6 +196,8 @@ pub enum ApiKeyCommand {
 }
 
 #[derive(Subcommand)]
+// Parsed once per run: the size of the largest variant does not matter.
+#[allow(clippy::large_enum_variant)]
 pub enum ChannelCommand {
     /// Connect a channel.
     #[command(subcommand)]
@@ -214,6 +216,51 @@ pub enum ChannelCommand {
 
 #[derive(Subcommand)]
 pub enum ChannelAddCommand {
+    /// Connect the business's own mailbox: mail is read over IMAP and answered over SMTP.
+    ///
+    /// Example: switchboard channel add mailbox --workspace Clinic --address hello@clinic.example
+    ///          --imap-host imap.clinic.example --smtp-host smtp.clinic.example
+    ///          --username hello@clinic.example --password ...
+    Mailbox {
+        #[arg(long)]
+        workspace: String,
+        /// The address customers write to.
+        #[arg(long)]
+        address: String,
+        #[arg(long)]
+        imap_host: String,
+        /// 993 (implicit TLS) unless given; 143 means STARTTLS.
+        #[arg(long, default_value_t = 993)]
+        imap_port: u16,
+        #[arg(long)]
+        smtp_host: String,
+        /// 587 (submission with STARTTLS) unless given; 465 means implicit TLS.
+        #[arg(long, default_value_t = 587)]
+        smtp_port: u16,
+        #[arg(long, env = "MAILBOX_USERNAME")]
+        username: String,
+        #[arg(long, env = "MAILBOX_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// A separate SMTP login, when the server wants one.
+        #[arg(long)]
+        smtp_username: Option<String>,
+        #[arg(long, env = "MAILBOX_SMTP_PASSWORD", hide_env_values = true)]
+        smtp_password: Option<String>,
+        /// The folder new mail is read from.
+        #[arg(long, default_value = "INBOX")]
+        folder: String,
+        /// Move imported mail to this folder instead of flagging it read.
+        #[arg(long)]
+        move_to: Option<String>,
+        /// The name shown beside the address ("Bright Dental").
+        #[arg(long)]
+        from_name: Option<String>,
+        /// A PEM file with a certificate to trust besides the public roots (a private CA).
+        #[arg(long)]
+        trusted_certificate: Option<std::path::PathBuf>,
+        #[arg(long)]
+        name: Option<String>,
+    },
     /// Connect a Twilio number for SMS or WhatsApp. Prints the URLs to paste into Twilio's console.
     ///
     /// Example: switchboard channel add twilio --workspace Clinic --kind sms --number +14155550100

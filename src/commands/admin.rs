@@ -1,8 +1,9 @@
 //! Admin verbs: migrate, workspace, api-key, channel, send.
 
+use switchboard_channels::email::{MailboxCredentials, ServerSettings};
 use switchboard_domain::{ChannelKind, SenderKind};
 use switchboard_server::Application;
-use switchboard_server::admin::{self, MetaMessagingInput, MetaWhatsappInput, TwilioChannelInput};
+use switchboard_server::admin::{self, MailboxInput, MetaMessagingInput, MetaWhatsappInput, TwilioChannelInput};
 use switchboard_server::config::Config;
 use switchboard_server::outbound::{Recipient, SendRequest, queue_send};
 
@@ -115,6 +116,61 @@ pub async fn staff(cli: &Cli, command: &StaffCommand) -> anyhow::Result<()> {
 pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> {
     let store = super::open_store(cli).await?;
     match command {
+        ChannelCommand::Add(ChannelAddCommand::Mailbox {
+            workspace,
+            address,
+            imap_host,
+            imap_port,
+            smtp_host,
+            smtp_port,
+            username,
+            password,
+            smtp_username,
+            smtp_password,
+            folder,
+            move_to,
+            from_name,
+            trusted_certificate,
+            name,
+        }) => {
+            let secrets = super::secret_box(cli)?;
+            let workspace = admin::find_workspace(&store, workspace).await?;
+            let trusted_certificate = match trusted_certificate {
+                Some(path) => Some(anyhow::Context::with_context(std::fs::read_to_string(path), || {
+                    format!("reading {}", path.display())
+                })?),
+                None => None,
+            };
+            let server = |host: &String, port: u16| ServerSettings {
+                host: host.clone(),
+                port,
+                security: admin::security_of_port(port),
+            };
+            let input = MailboxInput {
+                name: name.clone(),
+                address: address.clone(),
+                imap: server(imap_host, *imap_port),
+                smtp: server(smtp_host, *smtp_port),
+                folder: Some(folder.clone()),
+                move_to: move_to.clone(),
+                from_name: from_name.clone(),
+                trusted_certificate,
+                credentials: MailboxCredentials {
+                    username: username.clone(),
+                    password: password.clone(),
+                    smtp_username: smtp_username.clone(),
+                    smtp_password: smtp_password.clone(),
+                },
+            };
+            let channel = admin::add_mailbox_channel(&store, &secrets, &workspace, input).await?;
+            let view = switchboard_server::http::views::ChannelView::new(channel, "");
+            print(cli.json, &view, || {
+                format!(
+                    "Connected mailbox {} ({}). A running server reads its new mail within a minute.",
+                    view.id, view.address
+                )
+            });
+        }
         ChannelCommand::Add(ChannelAddCommand::Twilio {
             workspace,
             kind,

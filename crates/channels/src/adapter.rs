@@ -101,6 +101,8 @@ pub struct OutboundRequest {
     /// A staff reply after the 24-hour window (Messenger and Instagram allow one for 7 days,
     /// tagged `HUMAN_AGENT`).
     pub human_agent: bool,
+    /// The subject and threading headers, on email channels.
+    pub email: Option<Box<crate::email::OutboundEmail>>,
     pub status_callback_url: Option<String>,
 }
 
@@ -114,6 +116,7 @@ impl OutboundRequest {
             content: None,
             reply_to: None,
             human_agent: false,
+            email: None,
             status_callback_url: None,
         }
     }

@@ -6,6 +6,7 @@
 //! [`InboundEvent`]: switchboard_domain::inbound::InboundEvent
 
 pub mod adapter;
+pub mod email;
 pub mod http;
 pub mod meta;
 pub mod registry;

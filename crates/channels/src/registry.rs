@@ -5,6 +5,7 @@ use std::sync::Arc;
 use switchboard_domain::Provider;
 
 use crate::adapter::ChannelAdapter;
+use crate::email::MailboxAdapter;
 use crate::meta::{MetaAdapter, MetaConfig};
 use crate::twilio::{TwilioAdapter, TwilioConfig};
 
@@ -13,6 +14,7 @@ use crate::twilio::{TwilioAdapter, TwilioConfig};
 pub struct AdapterRegistry {
     twilio: Arc<TwilioAdapter>,
     meta: Arc<MetaAdapter>,
+    mailbox: Arc<MailboxAdapter>,
 }
 
 /// Provider settings that are not per channel.
@@ -28,6 +30,7 @@ impl AdapterRegistry {
         Self {
             twilio: Arc::new(TwilioAdapter::new(config.twilio, client.clone())),
             meta: Arc::new(MetaAdapter::new(config.meta, client)),
+            mailbox: Arc::new(MailboxAdapter::default()),
         }
     }
 
@@ -35,6 +38,7 @@ impl AdapterRegistry {
         match provider {
             Provider::Twilio => self.twilio.clone(),
             Provider::Meta => self.meta.clone(),
+            Provider::Mailbox => self.mailbox.clone(),
         }
     }
 

@@ -38,5 +38,7 @@ named_enum! {
     Provider as "provider" {
         Twilio = "twilio",
         Meta = "meta",
+        /// The business's own mailbox: IMAP in, SMTP submission out.
+        Mailbox = "mailbox",
     }
 }

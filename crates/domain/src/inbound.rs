@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::channel::ChannelKind;
 use crate::content::Content;
+use crate::email_thread::EmailDetails;
 use crate::identity::Identity;
 use crate::message::{Attachment, MessageStatus};
 
@@ -37,6 +38,9 @@ pub struct InboundMessage {
     /// The provider id of the message this one answers, when the customer replied to one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
+    /// The email's subject, threading headers and the parts kept apart from the new text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<Box<EmailDetails>>,
 }
 
 /// The customer read everything we sent them on the channel up to a time (Messenger reports

@@ -87,7 +87,11 @@ impl Application {
         let snoozes = state
             .config
             .run_workers
-            .then(|| tokio::spawn(crate::workers::snoozes::run(state.clone(), workers_stopped)));
+            .then(|| tokio::spawn(crate::workers::snoozes::run(state.clone(), workers_stopped.clone())));
+        let mailboxes = state
+            .config
+            .run_workers
+            .then(|| tokio::spawn(crate::workers::mailbox::run(state.clone(), workers_stopped)));
         let upkeep = tokio::spawn(async {
             let handle = crate::telemetry::prometheus();
             loop {
@@ -106,7 +110,7 @@ impl Application {
             .await;
         tracing::info!("no longer accepting requests; stopping workers");
         let _ = stop_workers.send(true);
-        for worker in [dispatcher, snoozes].into_iter().flatten() {
+        for worker in [dispatcher, snoozes, mailboxes].into_iter().flatten() {
             let _ = worker.await;
         }
         upkeep.abort();

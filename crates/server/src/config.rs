@@ -35,6 +35,8 @@ pub struct Config {
     pub job_lease: Duration,
     /// How often the dispatcher looks for due jobs when nothing wakes it.
     pub dispatch_poll: Duration,
+    /// How often the mailbox importer looks for mailbox channels added, disabled or removed.
+    pub mailbox_rescan: Duration,
     /// Run the dispatcher in this process.
     pub run_workers: bool,
 }
@@ -67,6 +69,7 @@ impl Config {
             dispatch_concurrency: 16,
             job_lease: Duration::from_secs(60),
             dispatch_poll: Duration::from_secs(1),
+            mailbox_rescan: Duration::from_secs(30),
             run_workers: true,
         }
     }

@@ -115,7 +115,9 @@ async fn wrote_days_ago(app: &TestApp, channel: &switchboard_store::model::Chann
             attachments: vec![],
             content: None,
             reply_to: None,
+            email: None,
         })],
+        media: Vec::new(),
         received_at: now - ago,
     };
     app.store.ingest_batch(&[write]).await.unwrap()[0].as_ref().unwrap();

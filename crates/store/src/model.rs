@@ -145,6 +145,8 @@ pub struct Message {
     pub content: Option<switchboard_domain::Content>,
     /// The provider id of the message this one answers.
     pub reply_to: Option<String>,
+    /// An email's subject, threading headers and the parts kept apart from its new text.
+    pub email: Option<switchboard_domain::EmailDetails>,
     /// What the provider reported with the message's statuses (WhatsApp's conversation and
     /// pricing), as it reported it.
     pub provider_details: Option<serde_json::Value>,
@@ -242,6 +244,14 @@ pub struct NewMedia {
     /// Hex.
     pub sha256: String,
     pub bytes: Vec<u8>,
+}
+
+/// Where a mailbox's importer stands in its folder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailboxCursor {
+    pub folder: String,
+    pub uid_validity: i64,
+    pub last_uid: i64,
 }
 
 /// A kept file.

@@ -48,6 +48,8 @@ pub trait ChannelRepo: Send + Sync {
     /// an app-level webhook names only that id.
     async fn find_channel_by_external_id(&self, provider: Provider, external_id: &str) -> StoreResult<Option<Channel>>;
     async fn list_channels(&self, workspace_id: WorkspaceId) -> StoreResult<Vec<Channel>>;
+    /// Every enabled channel a provider carries, in all workspaces (the mailboxes to import).
+    async fn list_enabled_channels_of(&self, provider: Provider) -> StoreResult<Vec<Channel>>;
     /// Turns a channel on or off (a disabled channel refuses webhooks and sends); `None` when it
     /// is not in the workspace.
     async fn set_channel_enabled(
@@ -398,6 +400,33 @@ pub trait TemplateRepo: Send + Sync {
     async fn list_templates(&self, channel_id: ChannelId) -> StoreResult<Vec<MessageTemplate>>;
 }
 
+/// What only email needs: the importer's place in each mailbox, and the headers of the email
+/// a reply answers.
+#[async_trait]
+pub trait EmailRepo: Send + Sync {
+    /// Where the mailbox's importer stands; `None` before its first import.
+    async fn mailbox_cursor(&self, channel_id: ChannelId) -> StoreResult<Option<MailboxCursor>>;
+    /// Records that everything up to `cursor.last_uid` is stored.
+    async fn save_mailbox_cursor(
+        &self,
+        channel_id: ChannelId,
+        cursor: &MailboxCursor,
+        now: UnixMillis,
+    ) -> StoreResult<()>;
+    /// The newest email of a conversation, either way, on the channel (what a reply answers).
+    async fn last_email(
+        &self,
+        conversation_id: switchboard_domain::ConversationId,
+        channel_id: ChannelId,
+    ) -> StoreResult<Option<Message>>;
+    /// Records an outbound message's email headers, before it is sent.
+    async fn set_message_email(
+        &self,
+        message_id: switchboard_domain::MessageId,
+        email: &switchboard_domain::EmailDetails,
+    ) -> StoreResult<()>;
+}
+
 /// Files downloaded from providers.
 #[async_trait]
 pub trait MediaRepo: Send + Sync {
@@ -482,6 +511,7 @@ pub trait Store:
     + CannedResponseRepo
     + TemplateRepo
     + MediaRepo
+    + EmailRepo
     + ChangeFeedRepo
     + HealthRepo
 {
@@ -503,6 +533,7 @@ impl<T> Store for T where
         + CannedResponseRepo
         + TemplateRepo
         + MediaRepo
+        + EmailRepo
         + ChangeFeedRepo
         + HealthRepo
 {

@@ -19,7 +19,19 @@ pub struct InboundWrite {
     pub content_type: String,
     pub payload: String,
     pub events: Vec<InboundEvent>,
+    /// Files that came inside the webhook itself (an email's attachments), kept with its first
+    /// new message; its attachments already point at them.
+    pub media: Vec<crate::model::NewMedia>,
     pub received_at: UnixMillis,
+}
+
+impl InboundWrite {
+    /// Whether the batch fast path can store this webhook. Email threads by headers and brings
+    /// its files along, which only the per-webhook path handles; email is not the hot path.
+    pub(crate) fn fits_bulk(&self) -> bool {
+        self.media.is_empty()
+            && self.events.iter().all(|event| !matches!(event, InboundEvent::Message(m) if m.email.is_some()))
+    }
 }
 
 /// What storing one webhook did.
@@ -84,6 +96,8 @@ pub struct OutboundWrite {
     pub content: Option<switchboard_domain::Content>,
     /// The provider id of the message this one answers.
     pub reply_to: Option<String>,
+    /// On email channels, the subject the sender chose (headers are completed when it is sent).
+    pub email: Option<switchboard_domain::EmailDetails>,
     pub from_address: String,
     pub to_address: String,
     pub segments: Option<i32>,

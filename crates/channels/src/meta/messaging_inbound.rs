@@ -69,6 +69,7 @@ fn parse_event(channel: &ChannelContext, event: &Value, events: &mut Vec<Inbound
         attachments,
         content,
         reply_to: None,
+        email: None,
     };
     if let Some(body) = event.get("message") {
         if body["is_echo"] == true {

@@ -148,6 +148,7 @@ fn parse_message(
         attachments,
         content,
         reply_to: message["context"]["id"].as_str().map(str::to_owned),
+        email: None,
     })
 }
 

@@ -67,6 +67,7 @@ fn parse_message(
         attachments,
         content: None,
         reply_to: None,
+        email: None,
     })])
 }
 

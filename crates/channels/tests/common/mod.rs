@@ -1,6 +1,9 @@
-//! What the spec tests share: the provider specs and a Prism mock server that validates every
-//! request against one. Prism is installed by `.ci/run` (`tools/prism`); without it a test is
-//! skipped loudly, and in CI that is a failure.
+//! What the integration tests share: the provider specs and a Prism mock server that validates
+//! every request against one, and real mail servers for the email channel ([`mail_servers`]).
+//! Prism is installed by `.ci/run` (`tools/prism`); without it a test is skipped loudly, and in CI
+//! that is a failure.
+
+pub mod mail_servers;
 
 use std::net::TcpListener;
 use std::path::PathBuf;

@@ -1,6 +1,7 @@
 //! Administrative operations behind the CLI verbs: workspaces, API keys, channels. They work on
 //! the store directly, so they run with or without a server running.
 
+mod mailbox;
 mod meta;
 
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use switchboard_store::Store;
 use switchboard_store::model::{Channel, Workspace};
 use switchboard_store::writes::NewChannel;
 
+pub use self::mailbox::{MailboxInput, add_mailbox_channel, security_of_port};
 pub use self::meta::{MetaMessagingInput, MetaWhatsappInput, add_meta_messaging_channel, add_meta_whatsapp_channel};
 use crate::api_keys;
 use crate::clock::now_ms;

@@ -113,7 +113,8 @@ async fn receive_app_level(State(state): State<AppState>, headers: HeaderMap, bo
             state.rejections.record(channel.record.channel_id, now_ms(), &format!("malformed: {error}"));
             Problem::bad_request("malformed-webhook", error.to_string())
         })?;
-        commit(&state, &channel, "x-hub-signature-256 (app)", "application/json", &part.body, events).await?;
+        let verification = "x-hub-signature-256 (app)";
+        commit(&state, &channel, verification, "application/json", &part.body, events, Vec::new()).await?;
     }
     let reply = meta.reply();
     Ok(([(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response())

@@ -115,6 +115,10 @@ pub struct MessageView {
     pub content: Option<switchboard_domain::Content>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to: Option<String>,
+    /// An email's subject, threading headers and the parts kept apart from its new text. Its
+    /// HTML is as received: sanitise it before showing it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<switchboard_domain::EmailDetails>,
     /// What the provider reported with the statuses (WhatsApp's conversation and pricing).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_details: Option<serde_json::Value>,
@@ -143,6 +147,7 @@ impl From<Message> for MessageView {
             attachments: m.attachments,
             content: m.content,
             reply_to: m.reply_to,
+            email: m.email,
             provider_details: m.provider_details,
             from: m.from_address,
             to: m.to_address,

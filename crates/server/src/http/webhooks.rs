@@ -71,13 +71,13 @@ async fn receive(
     })?;
 
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    commit(&state, &channel, adapter.verification(), content_type, &body, events).await?;
+    commit(&state, &channel, adapter.verification(), content_type, &body, events, Vec::new()).await?;
     let reply = adapter.reply();
     Ok(([(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response())
 }
 
-/// Stores a verified, parsed webhook for one channel (group commit) and tells the live views;
-/// returns once it is durable.
+/// Stores a verified, parsed webhook for one channel (group commit), with the files it carried,
+/// and tells the live views; returns once it is durable.
 pub(crate) async fn commit(
     state: &AppState,
     channel: &ResolvedChannel,
@@ -85,6 +85,7 @@ pub(crate) async fn commit(
     content_type: &str,
     body: &[u8],
     mut events: Vec<switchboard_domain::inbound::InboundEvent>,
+    media: Vec<switchboard_store::model::NewMedia>,
 ) -> Result<(), Problem> {
     let provider = channel.record.provider;
     // A workspace that keeps WhatsApp senders apart from SMS senders gives them their own kind.
@@ -105,6 +106,7 @@ pub(crate) async fn commit(
         content_type: content_type.to_owned(),
         payload: String::from_utf8_lossy(body).into_owned(),
         events,
+        media,
         received_at: now_ms(),
     };
     let outcome = state.ingest.submit(write).await.map_err(|error| {

@@ -72,6 +72,7 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
         attachments: request.media_urls.iter().map(|url| Attachment::link(url.clone(), None)).collect(),
         content: request.content.clone(),
         reply_to: request.reply_to.clone(),
+        email: None,
         from_address: channel.record.address.clone(),
         to_address: identity.value.clone(),
         segments: length.map(|l| l.segments as i32),

@@ -3,6 +3,7 @@
 //! WhatsApp 24-hour window, length limits). A refusal is a clear error and writes nothing.
 
 mod compose;
+pub mod email;
 pub mod messaging;
 mod policy;
 mod rich;

@@ -141,6 +141,10 @@ async fn attempt(
         }
         _ => false,
     };
+    let email = match channel.record.kind {
+        ChannelKind::Email => Some(Box::new(crate::outbound::email::settle_headers(state, &channel, message).await?)),
+        _ => None,
+    };
     let request = OutboundRequest {
         to: message.to_address.clone(),
         body: message.body.clone(),
@@ -148,6 +152,7 @@ async fn attempt(
         content: message.content.clone(),
         reply_to: message.reply_to.clone(),
         human_agent,
+        email,
         status_callback_url: None,
     };
     let result = match adapter.send(&channel.context, &request).await {

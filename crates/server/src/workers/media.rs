@@ -14,9 +14,12 @@ use switchboard_store::queue::Job;
 use crate::clock::now_ms;
 use crate::state::AppState;
 
+/// Where the inbox serves kept files, before the file's id.
+pub const MEDIA_PATH_PREFIX: &str = "/inbox/media/";
+
 /// Where the inbox serves a kept file.
 pub fn media_path(media_id: MediaId) -> String {
-    format!("/inbox/media/{media_id}")
+    format!("{MEDIA_PATH_PREFIX}{media_id}")
 }
 
 pub(crate) async fn fetch(

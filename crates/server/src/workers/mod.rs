@@ -1,9 +1,10 @@
 //! Background workers. The dispatcher claims jobs from the queue in the database and runs them:
 //! sends through the channel adapters, help replies. The snooze worker reopens conversations whose
-//! snooze has ended.
+//! snooze has ended. The mailbox importer reads each mailbox channel's new mail over IMAP.
 
 pub mod dispatcher;
 mod jobs;
+pub mod mailbox;
 pub mod media;
 pub mod pacer;
 pub mod pair_limit;

@@ -5,6 +5,7 @@
 
 pub mod browser;
 pub mod chrome;
+pub mod mailbox;
 pub mod meta;
 pub mod staff;
 pub mod whatsapp_cloud;
@@ -56,6 +57,7 @@ pub fn test_config(database_url: &str) -> Config {
     config.secret_key = SecretKeySource::Value(SECRET_KEY.into());
     config.retry = RetryPolicy { max_attempts: 4, base_ms: 20, cap_ms: 100, floor_ms: 10 };
     config.dispatch_poll = Duration::from_millis(50);
+    config.mailbox_rescan = Duration::from_millis(100);
     config.max_body_bytes = 64 * 1024;
     config.max_media_bytes = 1024 * 1024;
     config.providers.meta.app_secret = Some(meta::APP_SECRET.into());

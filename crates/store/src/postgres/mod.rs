@@ -36,6 +36,7 @@ fn migrator() -> Migrator {
         (10, "media", include_str!("migrations/0010_media.sql")),
         (11, "whatsapp matching", include_str!("migrations/0011_whatsapp_matching.sql")),
         (12, "early status details", include_str!("migrations/0012_early_status_details.sql")),
+        (13, "email", include_str!("migrations/0013_email.sql")),
     ])
 }
 

@@ -109,6 +109,17 @@ macro_rules! impl_channel_repo {
                 rows.iter().map(Self::decode_channel).collect()
             }
 
+            async fn list_enabled_channels_of(
+                &self,
+                provider: switchboard_domain::Provider,
+            ) -> $crate::StoreResult<Vec<$crate::model::Channel>> {
+                let rows = sqlx::query("select * from channels where provider = $1 and enabled order by channel_id")
+                    .bind(provider.as_str())
+                    .fetch_all(self.read_pool())
+                    .await?;
+                rows.iter().map(Self::decode_channel).collect()
+            }
+
             #[tracing::instrument(skip_all, fields(channel_id = %channel_id, enabled))]
             async fn set_channel_enabled(
                 &self,

@@ -17,12 +17,16 @@ macro_rules! impl_ingest_repo {
                 writes: &[$crate::writes::InboundWrite],
             ) -> $crate::StoreResult<Vec<$crate::StoreResult<$crate::writes::InboundOutcome>>> {
                 // The fast path: the whole batch in a few bulk statements, committed as a unit.
-                match self.ingest_bulk(writes).await {
-                    Ok(outcomes) => {
-                        self.messages_stored(outcomes.iter().map(|o| o.new_messages.len()).sum());
-                        return Ok(outcomes.into_iter().map(Ok).collect());
+                if writes.iter().all($crate::writes::InboundWrite::fits_bulk) {
+                    match self.ingest_bulk(writes).await {
+                        Ok(outcomes) => {
+                            self.messages_stored(outcomes.iter().map(|o| o.new_messages.len()).sum());
+                            return Ok(outcomes.into_iter().map(Ok).collect());
+                        }
+                        Err(error) => {
+                            tracing::debug!(%error, "bulk ingest failed; storing the batch webhook by webhook")
+                        }
                     }
-                    Err(error) => tracing::debug!(%error, "bulk ingest failed; storing the batch webhook by webhook"),
                 }
                 // The careful path: each webhook in its own transaction, retried when it raced
                 // another writer (a concurrent retry of the same webhook, a deadlock).

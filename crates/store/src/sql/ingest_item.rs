@@ -95,7 +95,10 @@ macro_rules! impl_ingest_item {
                 if seen.is_some() {
                     return Ok(None);
                 }
-                let (identity_id, contact_id) = Self::resolve_identity(&mut *conn, write, message).await?;
+                let (identity_id, contact_id) = match message.email.as_deref() {
+                    Some(email) => Self::resolve_email_sender(&mut *conn, write, message, email).await?,
+                    None => Self::resolve_identity(&mut *conn, write, message).await?,
+                };
                 let conversation_id = Self::touch_conversation(
                     &mut *conn, write.workspace_id, contact_id, write.channel_id, 1, write.received_at,
                 )
@@ -104,9 +107,9 @@ macro_rules! impl_ingest_item {
                 sqlx::query(
                     "insert into messages (message_id, workspace_id, conversation_id, contact_id, channel_id, \
                      direction, sender_kind, body, attachments, from_address, to_address, provider_message_id, \
-                     status, received_at, created_at, updated_at, content, reply_to) \
+                     status, received_at, created_at, updated_at, content, reply_to, email, email_message_id) \
                      values ($1, $2, $3, $4, $5, 'inbound', 'contact', $6, $7, $8, $9, $10, 'received', $11, $11, $11, \
-                     $12, $13)",
+                     $12, $13, $14, $15)",
                 )
                 .bind(message_id.0)
                 .bind(write.workspace_id.0)
@@ -121,8 +124,26 @@ macro_rules! impl_ingest_item {
                 .bind(write.received_at)
                 .bind(message.content.as_ref().map(sqlx::types::Json))
                 .bind(&message.reply_to)
+                .bind(message.email.as_deref().map(sqlx::types::Json))
+                .bind(message.email.as_ref().and_then(|e| e.message_id.as_deref()))
                 .execute(&mut *conn)
                 .await?;
+                for file in &write.media {
+                    sqlx::query(
+                        "insert into media (media_id, workspace_id, message_id, content_type, size_bytes, sha256, \
+                         bytes, created_at) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(file.media_id.0)
+                    .bind(write.workspace_id.0)
+                    .bind(message_id.0)
+                    .bind(&file.content_type)
+                    .bind(file.bytes.len() as i64)
+                    .bind(&file.sha256)
+                    .bind(&file.bytes)
+                    .bind(write.received_at)
+                    .execute(&mut *conn)
+                    .await?;
+                }
                 Self::apply_keyword(&mut *conn, write, message, identity_id, message_id, contact_id).await.map(Some)
             }
 
@@ -136,7 +157,9 @@ macro_rules! impl_ingest_item {
                 contact_id: switchboard_domain::ContactId,
             ) -> $crate::StoreResult<$crate::writes::StoredInbound> {
                 use switchboard_domain::keywords::{classify, Keyword};
-                let keyword = classify(&message.text);
+                // A machine's email (an auto-reply, a bounce) never speaks for the customer.
+                let automated = message.email.as_ref().is_some_and(|e| e.automated.is_some());
+                let keyword = if automated { None } else { classify(&message.text) };
                 let opt_change = match keyword {
                     Some(Keyword::OptOut) => Some($crate::writes::OptChange::OptedOut),
                     Some(Keyword::OptIn) => Some($crate::writes::OptChange::OptedIn),
@@ -196,6 +219,91 @@ macro_rules! impl_ingest_item {
                     help_requested,
                     fetches_media,
                 })
+            }
+
+            /// The sender of an email and the contact it belongs to: the contact of the thread it
+            /// answers (by our reply address, then In-Reply-To, then References), else the
+            /// sender's own. An address the workspace has not seen joins the thread's contact.
+            async fn resolve_email_sender(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+                message: &switchboard_domain::inbound::InboundMessage,
+                email: &switchboard_domain::EmailDetails,
+            ) -> $crate::StoreResult<(switchboard_domain::IdentityId, switchboard_domain::ContactId)> {
+                let Some(thread_contact) = Self::thread_contact(&mut *conn, write.workspace_id, email).await? else {
+                    return Self::resolve_identity(&mut *conn, write, message).await;
+                };
+                let known: Option<uuid::Uuid> = sqlx::query_scalar(
+                    "select identity_id from contact_identities where workspace_id = $1 and kind = $2 and value = $3",
+                )
+                .bind(write.workspace_id.0)
+                .bind(message.from.kind.as_str())
+                .bind(&message.from.value)
+                .fetch_optional(&mut *conn)
+                .await?;
+                if let Some(identity) = known {
+                    return Ok((switchboard_domain::IdentityId(identity), thread_contact));
+                }
+                let identity_id = switchboard_domain::IdentityId::new();
+                sqlx::query(
+                    "insert into contact_identities (identity_id, workspace_id, contact_id, kind, value, created_at) \
+                     values ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(identity_id.0)
+                .bind(write.workspace_id.0)
+                .bind(thread_contact.0)
+                .bind(message.from.kind.as_str())
+                .bind(&message.from.value)
+                .bind(write.received_at)
+                .execute(&mut *conn)
+                .await?;
+                Ok((identity_id, thread_contact))
+            }
+
+            /// The contact whose conversation an email's threading keys lead to, if any.
+            async fn thread_contact(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                workspace_id: switchboard_domain::WorkspaceId,
+                email: &switchboard_domain::EmailDetails,
+            ) -> $crate::StoreResult<Option<switchboard_domain::ContactId>> {
+                use switchboard_domain::email_thread::ThreadKey;
+                for key in email.thread_keys() {
+                    let found: Option<uuid::Uuid> = match key {
+                        ThreadKey::Conversation(conversation) => {
+                            sqlx::query_scalar(
+                                "select contact_id from conversations where workspace_id = $1 and conversation_id = $2",
+                            )
+                            .bind(workspace_id.0)
+                            .bind(conversation.0)
+                            .fetch_optional(&mut *conn)
+                            .await?
+                        }
+                        ThreadKey::OurMessage(message) => {
+                            sqlx::query_scalar(
+                                "select contact_id from messages where workspace_id = $1 and message_id = $2 \
+                                 and direction = 'outbound'",
+                            )
+                            .bind(workspace_id.0)
+                            .bind(message.0)
+                            .fetch_optional(&mut *conn)
+                            .await?
+                        }
+                        ThreadKey::TheirMessage(header) => {
+                            sqlx::query_scalar(
+                                "select contact_id from messages where workspace_id = $1 and email_message_id = $2 \
+                                 order by message_id desc limit 1",
+                            )
+                            .bind(workspace_id.0)
+                            .bind(header)
+                            .fetch_optional(&mut *conn)
+                            .await?
+                        }
+                    };
+                    if let Some(contact) = found {
+                        return Ok(Some(switchboard_domain::ContactId(contact)));
+                    }
+                }
+                Ok(None)
             }
 
             /// The contact who owns the sender's identity, created on first contact.

@@ -18,6 +18,7 @@ macro_rules! impl_message_repo {
                     attachments: get!(row, "attachments" as json),
                     content: get!(row, "content" as opt_json),
                     reply_to: get!(row, "reply_to"),
+                    email: get!(row, "email" as opt_json),
                     provider_details: get!(row, "provider_details" as opt_json),
                     from_address: get!(row, "from_address"),
                     to_address: get!(row, "to_address"),
@@ -264,9 +265,9 @@ macro_rules! impl_message_repo {
                     "insert into messages (message_id, workspace_id, conversation_id, contact_id, channel_id, \
                      direction, sender_kind, body, attachments, from_address, to_address, status, segments, \
                      encoding, idempotency_key, request_fingerprint, queued_at, created_at, updated_at, content, \
-                     reply_to) \
+                     reply_to, email) \
                      values ($1, $2, $3, $4, $5, 'outbound', $6, $7, $8, $9, $10, 'queued', $11, $12, $13, $14, \
-                     $15, $15, $15, $16, $17) returning *",
+                     $15, $15, $15, $16, $17, $18) returning *",
                 )
                 .bind(message_id.0)
                 .bind(write.workspace_id.0)
@@ -285,6 +286,7 @@ macro_rules! impl_message_repo {
                 .bind(write.now)
                 .bind(write.content.as_ref().map(sqlx::types::Json))
                 .bind(&write.reply_to)
+                .bind(write.email.as_ref().map(sqlx::types::Json))
                 .fetch_one(&mut *tx)
                 .await;
                 let row = match inserted {

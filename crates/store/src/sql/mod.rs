@@ -11,6 +11,7 @@ pub(crate) mod contacts;
 pub(crate) mod conversations;
 pub(crate) mod cursor;
 pub(crate) mod decode;
+pub(crate) mod email;
 pub(crate) mod inbox;
 pub(crate) mod ingest;
 pub(crate) mod ingest_bulk;
@@ -45,6 +46,7 @@ macro_rules! impl_shared_repos {
         $crate::sql::canned::impl_canned_response_repo!($store, $db);
         $crate::sql::templates::impl_template_repo!($store, $db);
         $crate::sql::media::impl_media_repo!($store, $db);
+        $crate::sql::email::impl_email_repo!($store, $db);
     };
 }
 pub(crate) use impl_shared_repos;

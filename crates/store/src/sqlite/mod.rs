@@ -32,6 +32,7 @@ fn migrator() -> Migrator {
         (9, "media", include_str!("migrations/0009_media.sql")),
         (10, "whatsapp matching", include_str!("migrations/0010_whatsapp_matching.sql")),
         (11, "early status details", include_str!("migrations/0011_early_status_details.sql")),
+        (12, "email", include_str!("migrations/0012_email.sql")),
     ])
 }
 

@@ -55,7 +55,9 @@ pub fn inbound_sms(fixture: &Fixture, sid: &str, from: &str, text: &str, at: i64
             attachments: vec![],
             content: None,
             reply_to: None,
+            email: None,
         })],
+        media: Vec::new(),
         received_at: at,
     }
 }
@@ -89,6 +91,7 @@ pub fn outbound(
         attachments: vec![],
         content: None,
         reply_to: None,
+        email: None,
         from_address: fixture.channel.address.clone(),
         to_address: "+14155550123".into(),
         segments: Some(1),

@@ -1,6 +1,7 @@
 //! The store conformance suite: every test runs against SQLite and against PostgreSQL, so the
 //! two backends cannot drift apart in behaviour.
 
+mod email;
 mod fixtures;
 mod ingest;
 mod isolation;

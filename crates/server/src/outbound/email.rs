@@ -1,0 +1,75 @@
+//! The headers of an outbound email, settled before the first send attempt and recorded with the
+//! message so a retry sends the same Message-ID: the subject (the one the sender chose, else
+//! "Re: " and the subject of the email it answers, else a greeting from the business), our
+//! Message-ID, In-Reply-To and References pointing at the newest email of the conversation on the
+//! channel, and a `reply+<conversation>@` Reply-To.
+
+use switchboard_channels::email::{MailboxSettings, OutboundEmail};
+use switchboard_domain::email_thread::{EmailDetails, our_message_id, reply_address, reply_references, reply_subject};
+use switchboard_domain::{Direction, Provider};
+use switchboard_store::model::Message;
+
+use crate::channels::ResolvedChannel;
+use crate::state::AppState;
+
+/// The headers to send `message` with, recorded on it first.
+pub async fn settle_headers(
+    state: &AppState,
+    channel: &ResolvedChannel,
+    message: &Message,
+) -> anyhow::Result<OutboundEmail> {
+    let domain = channel.record.address.rsplit('@').next().unwrap_or("localhost").to_owned();
+    let from_name = match channel.record.provider {
+        Provider::Mailbox => MailboxSettings::from_json(&channel.context.settings).ok().and_then(|s| s.from_name),
+        _ => None,
+    };
+    let reply_to = Some(reply_address(message.conversation_id, &domain));
+    if let Some(settled) = message.email.as_ref().filter(|e| e.message_id.is_some()) {
+        return Ok(outbound(settled, reply_to, from_name));
+    }
+    let parent = state
+        .store
+        .last_email(message.conversation_id, message.channel_id)
+        .await?
+        .filter(|p| p.message_id != message.message_id);
+    let (parent_id, parent_email) = match &parent {
+        Some(p) => {
+            let email = p.email.clone().unwrap_or_default();
+            let id = match p.direction {
+                Direction::Outbound => {
+                    email.message_id.clone().unwrap_or_else(|| our_message_id(p.message_id, &domain))
+                }
+                Direction::Inbound => email.message_id.clone().unwrap_or_default(),
+            };
+            (Some(id).filter(|id| !id.is_empty()), email)
+        }
+        None => (None, EmailDetails::default()),
+    };
+    let chosen = message.email.as_ref().map(|e| e.subject.trim()).filter(|s| !s.is_empty());
+    let subject = match (chosen, &parent) {
+        (Some(subject), _) => subject.to_owned(),
+        (None, Some(_)) => reply_subject(&parent_email.subject),
+        (None, None) => format!("A message from {}", from_name.as_deref().unwrap_or(&domain)),
+    };
+    let settled = EmailDetails {
+        subject,
+        message_id: Some(our_message_id(message.message_id, &domain)),
+        references: parent_id.as_deref().map(|id| reply_references(&parent_email.references, id)).unwrap_or_default(),
+        in_reply_to: parent_id,
+        ..EmailDetails::default()
+    };
+    state.store.set_message_email(message.message_id, &settled).await?;
+    Ok(outbound(&settled, reply_to, from_name))
+}
+
+fn outbound(settled: &EmailDetails, reply_to: Option<String>, from_name: Option<String>) -> OutboundEmail {
+    OutboundEmail {
+        subject: settled.subject.clone(),
+        message_id: settled.message_id.clone().unwrap_or_default(),
+        in_reply_to: settled.in_reply_to.clone(),
+        references: settled.references.clone(),
+        reply_to,
+        from_name,
+        signature: None,
+    }
+}
