@@ -255,11 +255,87 @@ pub enum ChannelAddCommand {
         /// The name shown beside the address ("Bright Dental").
         #[arg(long)]
         from_name: Option<String>,
+        /// The signature under every reply (new lines as they are, e.g. $'Bright Dental\n+1 415 555 0100').
+        #[arg(long)]
+        signature: Option<String>,
         /// A PEM file with a certificate to trust besides the public roots (a private CA).
         #[arg(long)]
         trusted_certificate: Option<std::path::PathBuf>,
         #[arg(long)]
         name: Option<String>,
+    },
+    /// Connect a SendGrid sender: email goes out through Mail Send, comes in through Inbound
+    /// Parse and is followed through the Event Webhook. Prints the URLs to paste into SendGrid.
+    ///
+    /// Example: switchboard channel add sendgrid --workspace Clinic --address hello@clinic.example
+    ///          --api-key SG.xxxx --event-webhook-key MFkwEwYH... --public-url https://hub.example.com
+    Sendgrid {
+        #[arg(long)]
+        workspace: String,
+        /// The verified sender address; replies come back through Inbound Parse on its domain.
+        #[arg(long)]
+        address: String,
+        #[arg(long, env = "SENDGRID_API_KEY", hide_env_values = true)]
+        api_key: String,
+        /// The Event Webhook's verification key (Settings > Mail Settings > Signed Event Webhook).
+        #[arg(long)]
+        event_webhook_key: Option<String>,
+        /// The secret ending the Inbound Parse URL; a random one when not given.
+        #[arg(long, env = "SENDGRID_INBOUND_SECRET", hide_env_values = true)]
+        inbound_secret: Option<String>,
+        /// The name shown beside the address ("Bright Dental").
+        #[arg(long)]
+        from_name: Option<String>,
+        /// The signature under every reply (new lines as they are, e.g. $'Bright Dental\n+1 415 555 0100').
+        #[arg(long)]
+        signature: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        /// Another Mail Send base URL (the emulator's).
+        #[arg(long)]
+        api_base_url: Option<String>,
+        /// The URL SendGrid reaches the server at, for the URLs printed.
+        #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
+    /// Connect an Amazon SES sender: email goes out through SendEmail, comes in through a
+    /// receipt rule's SNS action and is followed through SNS notifications. Prints the URL to
+    /// subscribe to the topics (SNS confirms the subscription itself).
+    ///
+    /// Example: switchboard channel add ses --workspace Clinic --address hello@clinic.example
+    ///          --region eu-west-1 --access-key-id AKIA... --secret-access-key ...
+    ///          --topic arn:aws:sns:eu-west-1:123456789012:clinic-mail
+    Ses {
+        #[arg(long)]
+        workspace: String,
+        /// The verified sender address.
+        #[arg(long)]
+        address: String,
+        #[arg(long)]
+        region: String,
+        #[arg(long, env = "AWS_ACCESS_KEY_ID")]
+        access_key_id: String,
+        #[arg(long, env = "AWS_SECRET_ACCESS_KEY", hide_env_values = true)]
+        secret_access_key: String,
+        /// An SNS topic to accept messages from; repeat for each (inbound mail, notifications).
+        #[arg(long = "topic", required = true)]
+        topics: Vec<String>,
+        #[arg(long)]
+        configuration_set: Option<String>,
+        /// The name shown beside the address ("Bright Dental").
+        #[arg(long)]
+        from_name: Option<String>,
+        /// The signature under every reply (new lines as they are, e.g. $'Bright Dental\n+1 415 555 0100').
+        #[arg(long)]
+        signature: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        /// Another SES endpoint (the emulator's).
+        #[arg(long)]
+        api_base_url: Option<String>,
+        /// The URL SNS reaches the server at, for the URL printed.
+        #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
     },
     /// Connect a Twilio number for SMS or WhatsApp. Prints the URLs to paste into Twilio's console.
     ///

@@ -3,7 +3,9 @@
 use switchboard_channels::email::{MailboxCredentials, ServerSettings};
 use switchboard_domain::{ChannelKind, SenderKind};
 use switchboard_server::Application;
-use switchboard_server::admin::{self, MailboxInput, MetaMessagingInput, MetaWhatsappInput, TwilioChannelInput};
+use switchboard_server::admin::{
+    self, MailboxInput, MetaMessagingInput, MetaWhatsappInput, SendgridInput, SesInput, TwilioChannelInput,
+};
 use switchboard_server::config::Config;
 use switchboard_server::outbound::{Recipient, SendRequest, queue_send};
 
@@ -130,6 +132,7 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
             folder,
             move_to,
             from_name,
+            signature,
             trusted_certificate,
             name,
         }) => {
@@ -154,6 +157,7 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
                 folder: Some(folder.clone()),
                 move_to: move_to.clone(),
                 from_name: from_name.clone(),
+                signature: signature.clone(),
                 trusted_certificate,
                 credentials: MailboxCredentials {
                     username: username.clone(),
@@ -168,6 +172,82 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
                 format!(
                     "Connected mailbox {} ({}). A running server reads its new mail within a minute.",
                     view.id, view.address
+                )
+            });
+        }
+        ChannelCommand::Add(ChannelAddCommand::Sendgrid {
+            workspace,
+            address,
+            api_key,
+            event_webhook_key,
+            inbound_secret,
+            from_name,
+            signature,
+            name,
+            api_base_url,
+            public_url,
+        }) => {
+            let secrets = super::secret_box(cli)?;
+            let workspace = admin::find_workspace(&store, workspace).await?;
+            let input = SendgridInput {
+                name: name.clone(),
+                address: address.clone(),
+                api_key: api_key.clone(),
+                event_webhook_public_key: event_webhook_key.clone(),
+                inbound_secret: inbound_secret.clone(),
+                from_name: from_name.clone(),
+                signature: signature.clone(),
+                api_base_url: api_base_url.clone(),
+            };
+            let created = admin::add_sendgrid_channel(&store, &secrets, &workspace, input).await?;
+            let public_url = public_url.trim_end_matches('/');
+            let inbound_parse_url = created.inbound_parse_url(public_url);
+            let view = switchboard_server::http::views::ChannelView::new(created.channel, public_url);
+            let answer = serde_json::json!({ "channel": &view, "inbound_parse_url": inbound_parse_url });
+            print(cli.json, &answer, || {
+                format!(
+                    "Connected SendGrid sender {} ({}).\n\
+                     Inbound Parse URL (Settings > Inbound Parse, for the reply domain): {inbound_parse_url}\n\
+                     Event Webhook URL (Settings > Mail Settings, signed): {}",
+                    view.id, view.address, view.status_callback_url
+                )
+            });
+        }
+        ChannelCommand::Add(ChannelAddCommand::Ses {
+            workspace,
+            address,
+            region,
+            access_key_id,
+            secret_access_key,
+            topics,
+            configuration_set,
+            from_name,
+            signature,
+            name,
+            api_base_url,
+            public_url,
+        }) => {
+            let secrets = super::secret_box(cli)?;
+            let workspace = admin::find_workspace(&store, workspace).await?;
+            let input = SesInput {
+                name: name.clone(),
+                address: address.clone(),
+                region: region.clone(),
+                access_key_id: access_key_id.clone(),
+                secret_access_key: secret_access_key.clone(),
+                topic_arns: topics.clone(),
+                configuration_set: configuration_set.clone(),
+                from_name: from_name.clone(),
+                signature: signature.clone(),
+                api_base_url: api_base_url.clone(),
+            };
+            let channel = admin::add_ses_channel(&store, &secrets, &workspace, input).await?;
+            let view = switchboard_server::http::views::ChannelView::new(channel, public_url.trim_end_matches('/'));
+            print(cli.json, &view, || {
+                format!(
+                    "Connected SES sender {} ({}).\n\
+                     Subscribe this URL (HTTPS protocol) to each topic; the server confirms the subscription:\n  {}",
+                    view.id, view.address, view.webhook_url
                 )
             });
         }

@@ -66,6 +66,9 @@ pub enum VerifyError {
     BodyHashMismatch,
     #[error("the channel has no usable credentials: {0}")]
     Credentials(String),
+    /// Signed, perhaps, but by someone this channel does not listen to (another SNS topic).
+    #[error("{0}")]
+    ForeignSource(String),
 }
 
 /// Why a verified webhook could not be understood.
@@ -77,6 +80,14 @@ pub enum ParseError {
         "this webhook is for a {actual} channel but was sent to a {expected} channel; point the provider at that channel's webhook URL"
     )]
     WrongChannelKind { expected: ChannelKind, actual: ChannelKind },
+}
+
+/// What a verified webhook carried: its events, and the files that came inside it (an email's
+/// attachments) to keep with its message.
+#[derive(Debug, Clone, Default)]
+pub struct ParsedWebhook {
+    pub events: Vec<InboundEvent>,
+    pub files: Vec<crate::email::EmailFile>,
 }
 
 /// The answer the provider expects once the webhook is stored.
@@ -126,6 +137,15 @@ impl OutboundRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendReceipt {
     pub provider_message_id: String,
+    /// The Message-ID the provider gave an email in place of ours (Amazon SES replaces it), so
+    /// the customer's answers, which name it, still thread.
+    pub email_message_id: Option<String>,
+}
+
+impl SendReceipt {
+    pub fn new(provider_message_id: impl Into<String>) -> Self {
+        Self { provider_message_id: provider_message_id.into(), email_message_id: None }
+    }
 }
 
 /// Whether trying again can help.
@@ -175,14 +195,39 @@ pub trait ChannelAdapter: Send + Sync {
     /// The name of the check `verify` performs, kept with each stored webhook.
     fn verification(&self) -> &'static str;
 
+    /// Fetches what [`Self::verify`] needs and does not have yet (a provider's signing
+    /// certificate, by a URL the request names and the adapter checks first).
+    async fn prepare_verification(
+        &self,
+        _channel: &ChannelContext,
+        _request: &WebhookRequest<'_>,
+    ) -> Result<(), VerifyError> {
+        Ok(())
+    }
+
     /// Checks the provider's signature over the raw request, in constant time.
     fn verify(&self, channel: &ChannelContext, request: &WebhookRequest<'_>) -> Result<(), VerifyError>;
 
     /// Turns a verified request into events.
     fn parse(&self, channel: &ChannelContext, request: &WebhookRequest<'_>) -> Result<Vec<InboundEvent>, ParseError>;
 
+    /// Turns a verified request into events and the files it carried. Only providers that post
+    /// whole emails carry files; the others' events come from [`Self::parse`].
+    fn parse_with_files(
+        &self,
+        channel: &ChannelContext,
+        request: &WebhookRequest<'_>,
+    ) -> Result<ParsedWebhook, ParseError> {
+        Ok(ParsedWebhook { events: self.parse(channel, request)?, files: Vec::new() })
+    }
+
     /// The answer to give the provider after the events are stored.
     fn reply(&self) -> WebhookReply;
+
+    /// Does what the provider asks once the webhook is stored (confirming a subscription).
+    async fn after_commit(&self, _channel: &ChannelContext, _request: &WebhookRequest<'_>) -> Result<(), String> {
+        Ok(())
+    }
 
     /// Hands a message to the provider.
     async fn send(&self, channel: &ChannelContext, message: &OutboundRequest) -> Result<SendReceipt, SendError>;

@@ -6,10 +6,13 @@
 //! [`InboundEvent`]: switchboard_domain::inbound::InboundEvent
 
 pub mod adapter;
+mod der;
 pub mod email;
 pub mod http;
 pub mod meta;
 pub mod registry;
+pub mod sendgrid;
+pub mod ses;
 pub mod twilio;
 
 pub use adapter::*;

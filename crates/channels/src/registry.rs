@@ -7,6 +7,8 @@ use switchboard_domain::Provider;
 use crate::adapter::ChannelAdapter;
 use crate::email::MailboxAdapter;
 use crate::meta::{MetaAdapter, MetaConfig};
+use crate::sendgrid::{SendgridAdapter, SendgridConfig};
+use crate::ses::{SesAdapter, SesConfig};
 use crate::twilio::{TwilioAdapter, TwilioConfig};
 
 /// Every adapter of this build, by provider.
@@ -15,6 +17,8 @@ pub struct AdapterRegistry {
     twilio: Arc<TwilioAdapter>,
     meta: Arc<MetaAdapter>,
     mailbox: Arc<MailboxAdapter>,
+    sendgrid: Arc<SendgridAdapter>,
+    ses: Arc<SesAdapter>,
 }
 
 /// Provider settings that are not per channel.
@@ -22,6 +26,8 @@ pub struct AdapterRegistry {
 pub struct ProvidersConfig {
     pub twilio: TwilioConfig,
     pub meta: MetaConfig,
+    pub sendgrid: SendgridConfig,
+    pub ses: SesConfig,
 }
 
 impl AdapterRegistry {
@@ -29,8 +35,10 @@ impl AdapterRegistry {
         let client = crate::http::client();
         Self {
             twilio: Arc::new(TwilioAdapter::new(config.twilio, client.clone())),
-            meta: Arc::new(MetaAdapter::new(config.meta, client)),
+            meta: Arc::new(MetaAdapter::new(config.meta, client.clone())),
             mailbox: Arc::new(MailboxAdapter::default()),
+            sendgrid: Arc::new(SendgridAdapter::new(config.sendgrid, client.clone())),
+            ses: Arc::new(SesAdapter::new(config.ses, client)),
         }
     }
 
@@ -39,7 +47,14 @@ impl AdapterRegistry {
             Provider::Twilio => self.twilio.clone(),
             Provider::Meta => self.meta.clone(),
             Provider::Mailbox => self.mailbox.clone(),
+            Provider::Sendgrid => self.sendgrid.clone(),
+            Provider::Ses => self.ses.clone(),
         }
+    }
+
+    /// The SES adapter itself, for its SNS certificate cache.
+    pub fn ses(&self) -> &SesAdapter {
+        &self.ses
     }
 
     /// The Meta adapter itself, for what only Meta has: the app-level webhook and templates.

@@ -40,5 +40,9 @@ named_enum! {
         Meta = "meta",
         /// The business's own mailbox: IMAP in, SMTP submission out.
         Mailbox = "mailbox",
+        /// SendGrid: Mail Send out, Inbound Parse in, the Event Webhook for delivery.
+        Sendgrid = "sendgrid",
+        /// Amazon SES: SendEmail out, receipt rules through SNS in, SNS for delivery.
+        Ses = "ses",
     }
 }

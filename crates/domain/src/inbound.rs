@@ -16,6 +16,7 @@ pub enum InboundEvent {
     Message(InboundMessage),
     Status(StatusUpdate),
     ReadUpTo(ReadUpTo),
+    Consent(ConsentReport),
 }
 
 /// A message a customer sent us.
@@ -50,6 +51,16 @@ pub struct ReadUpTo {
     pub reader: Identity,
     /// Milliseconds since the Unix epoch.
     pub up_to: i64,
+}
+
+/// The provider learned that a customer no longer wants our messages on the channel (they
+/// unsubscribed, or marked one as spam), or wants them again.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConsentReport {
+    pub who: Identity,
+    pub opted_out: bool,
+    /// What the provider reported, kept with the opt-out (`spamreport`, `unsubscribe`).
+    pub reason: String,
 }
 
 /// A provider's report on a message we sent.

@@ -1,5 +1,6 @@
-//! Wall-clock timestamps in the formats Twilio uses: RFC 2822 in the Message resource
-//! (`Thu, 24 Aug 2023 05:01:45 +0000`) and `yyMMddHHmm` in `RawDlrDoneDate`.
+//! Wall-clock timestamps in the formats the providers use: RFC 2822 in Twilio's Message
+//! resource (`Thu, 24 Aug 2023 05:01:45 +0000`), `yyMMddHHmm` in its `RawDlrDoneDate`, and
+//! ISO 8601 with milliseconds in SNS messages.
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -67,6 +68,21 @@ pub(crate) fn rfc2822_now() -> String {
     rfc2822(now_unix())
 }
 
+/// ISO 8601 in UTC with milliseconds, as SNS writes `Timestamp` (`2023-08-24T05:01:45.123Z`).
+pub(crate) fn iso8601_millis(unix_millis: u64) -> String {
+    let c = civil(unix_millis / 1000);
+    format!(
+        "{}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+        c.year,
+        c.month,
+        c.day,
+        c.hour,
+        c.minute,
+        c.second,
+        unix_millis % 1000
+    )
+}
+
 /// `yyMMddHHmm`, the format of a status callback's `RawDlrDoneDate`.
 pub(crate) fn raw_dlr_done_date(unix_secs: u64) -> String {
     let c = civil(unix_secs);
@@ -82,6 +98,11 @@ mod tests {
         assert_eq!(rfc2822(1_692_853_305), "Thu, 24 Aug 2023 05:01:45 +0000");
         assert_eq!(rfc2822(951_868_799), "Tue, 29 Feb 2000 23:59:59 +0000");
         assert_eq!(rfc2822(0), "Thu, 01 Jan 1970 00:00:00 +0000");
+    }
+
+    #[test]
+    fn sns_timestamps_are_iso_8601_with_milliseconds() {
+        assert_eq!(iso8601_millis(1_692_853_305_123), "2023-08-24T05:01:45.123Z");
     }
 
     #[test]

@@ -36,6 +36,16 @@ impl EmulatorHandle {
         crate::meta::MetaEmulator::from_shared(self.shared.clone())
     }
 
+    /// The SendGrid (email) side of this emulator, on the same server and base URL.
+    pub fn sendgrid(&self) -> crate::sendgrid::SendgridEmulator {
+        crate::sendgrid::SendgridEmulator::from_shared(self.shared.clone())
+    }
+
+    /// The Amazon SES (and SNS) side of this emulator, on the same server and base URL.
+    pub fn ses(&self) -> crate::ses::SesEmulator {
+        crate::ses::SesEmulator::from_shared(self.shared.clone())
+    }
+
     /// Registers an account and its auth token (HTTP Basic password and signing key).
     pub fn add_account(&self, account_sid: &str, auth_token: &str) {
         self.shared.state.update(|w| w.accounts.insert(account_sid.to_owned(), auth_token.to_owned()));

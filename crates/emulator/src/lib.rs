@@ -1,11 +1,13 @@
-//! Emulator of Twilio's Programmable Messaging API and of Meta's WhatsApp Cloud API, for
-//! tests and `switchboard demo`, both on one HTTP server.
+//! Emulator of Twilio's Programmable Messaging API, Meta's WhatsApp Cloud API, and SendGrid's
+//! and Amazon SES's email APIs, for tests and `switchboard demo`, all on one HTTP server.
 //!
 //! It serves the Messages REST API (`/2010-04-01/Accounts/{AccountSid}/Messages.json`)
 //! with Twilio's request validation and error bodies, plays the part of Twilio towards
 //! our server (signed inbound-message webhooks and status callbacks), and exposes a small
 //! control API under `/_emulator` for humans. The [`meta`] module does the same for the
-//! Graph API's WhatsApp endpoints (`/v23.0/{phone_number_id}/messages`, …).
+//! Graph API's WhatsApp endpoints (`/v23.0/{phone_number_id}/messages`, …), and the
+//! [`sendgrid`] and [`ses`] modules for email (SendGrid's Mail Send, Event Webhook and Inbound
+//! Parse; Amazon SES's SendEmail and its SNS notifications).
 //!
 //! By design it depends on no other crate of the workspace: it computes the providers'
 //! signatures and payloads on its own, so that a bug shared with our adapters cannot
@@ -24,6 +26,7 @@
 mod callbacks;
 mod clock;
 mod control;
+mod customer_email;
 mod encoding;
 mod errors;
 mod handle;
@@ -35,7 +38,9 @@ mod phone_send;
 mod phone_texts;
 mod phone_view;
 mod resource;
+pub mod sendgrid;
 mod server;
+pub mod ses;
 pub mod signature;
 mod state;
 mod validation;

@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use tokio::sync::watch;
 
 use crate::state::State;
-use crate::{EmulatorConfig, EmulatorHandle, control, messages_api, meta};
+use crate::{EmulatorConfig, EmulatorHandle, control, messages_api, meta, sendgrid, ses};
 
 /// Largest request body the server reads (Meta's limit for uploaded documents).
 const MAX_BODY_BYTES: usize = 100 * 1024 * 1024;
@@ -80,6 +80,14 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/_emulator/meta/sent", get(meta::control_sent))
         .route("/_emulator/meta/failures", post(meta::control_failures))
         .route("/_emulator/meta/media/{media_id}/download", get(meta::media_download))
+        .route("/v3/mail/send", post(sendgrid::mail_send))
+        .route("/v2/email/outbound-emails", post(ses::send_email))
+        .route("/_emulator/sns/confirm", get(ses::control_confirm))
+        .route("/_emulator/sns/SimpleNotificationService-emulator.pem", get(ses::control_certificate))
+        .route("/_emulator/ses/inbound", post(ses::control_inbound))
+        .route("/_emulator/ses/sent", get(ses::control_sent))
+        .route("/_emulator/sendgrid/inbound", post(sendgrid::control_inbound))
+        .route("/_emulator/sendgrid/sent", get(sendgrid::control_sent))
         .fallback(meta::graph_or_not_found)
         // Media uploads: Meta accepts documents up to 100 MB.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

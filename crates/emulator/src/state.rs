@@ -79,6 +79,8 @@ pub(crate) struct World {
     pub answered_callbacks: HashSet<(String, String)>,
     /// The Meta (WhatsApp Cloud API) part's world.
     pub meta: crate::meta::world::MetaWorld,
+    pub sendgrid: crate::sendgrid::world::SendgridWorld,
+    pub ses: crate::ses::world::SesWorld,
 }
 
 impl World {

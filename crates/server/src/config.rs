@@ -23,6 +23,8 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// Largest webhook that carries a whole email (SendGrid's Inbound Parse), in bytes.
+    pub max_email_bytes: usize,
     /// Largest file a customer sent that is downloaded and kept, in bytes.
     pub max_media_bytes: u64,
     /// Most webhooks committed in one transaction.
@@ -63,6 +65,7 @@ impl Config {
             providers: ProvidersConfig::default(),
             retry: RetryPolicy::default(),
             max_body_bytes: 1024 * 1024,
+            max_email_bytes: 40 * 1024 * 1024,
             max_media_bytes: 25 * 1024 * 1024,
             ingest_batch_max: 256,
             ingest_committers: if is_sqlite { 1 } else { 4 },

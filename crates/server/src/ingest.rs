@@ -91,6 +91,7 @@ fn partition(write: &InboundWrite) -> usize {
         Some(InboundEvent::Message(message)) => message.from.value.hash(&mut hasher),
         Some(InboundEvent::Status(update)) => update.provider_message_id.hash(&mut hasher),
         Some(InboundEvent::ReadUpTo(read)) => read.reader.value.hash(&mut hasher),
+        Some(InboundEvent::Consent(report)) => report.who.value.hash(&mut hasher),
         None => {}
     }
     hasher.finish() as usize

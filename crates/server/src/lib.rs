@@ -10,6 +10,7 @@ pub mod app;
 pub mod channels;
 pub mod clock;
 pub mod config;
+pub mod email_html;
 pub mod http;
 pub mod ingest;
 pub mod live;

@@ -76,9 +76,16 @@ async fn mail_is_imported_answered_and_threaded_both_ways() {
         let reply_to = reply.reply_to().and_then(|a| a.first()).and_then(|a| a.address()).unwrap().to_owned();
         assert!(reply_to.starts_with("reply+") && reply_to.ends_with(&format!("@{DOMAIN}")), "{reply_to}");
         assert_eq!(reply.from().and_then(|a| a.first()).and_then(|a| a.name()), Some("Riverside Vet"));
-        assert_eq!(reply.body_text(0).unwrap().trim(), "Friday at 3 works. <b>See you</b>");
+        // Both parts carry the reply and the channel's signature; parsed back, the signature is
+        // told apart from the text as it is in a customer's email.
+        let text = reply.body_text(0).unwrap().replace("\r\n", "\n");
+        assert_eq!(text.trim(), "Friday at 3 works. <b>See you</b>\n\n-- \nRiverside Vet\n12 River Road");
         let html = reply.body_html(0).unwrap();
         assert!(html.contains("Friday at 3 works. &lt;b&gt;See you&lt;/b&gt;"), "escaped in the HTML part: {html}");
+        assert!(html.replace("\r\n", "\n").contains("Riverside Vet<br>\n12 River Road"), "{html}");
+        let parsed_back = switchboard_channels::email::quote::split_body(&text);
+        assert_eq!(parsed_back.new_text, "Friday at 3 works. <b>See you</b>");
+        assert_eq!(parsed_back.signature.as_deref(), Some("Riverside Vet\n12 River Road"));
 
         // Ann answers the reply; a colleague answers the reply address from another client.
         let answer = format!(
@@ -101,6 +108,37 @@ async fn mail_is_imported_answered_and_threaded_both_ways() {
         assert!(messages[2]["email"]["quoted"].as_str().unwrap().contains("> Friday at 3 works."));
         assert_eq!(messages[3]["body"], "I will bring Rex instead.");
         assert_eq!(messages[3]["from"], format!("bob@{DOMAIN}"));
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_importer_reconnects_after_the_imap_server_goes_down_and_loses_nothing() {
+    let servers = tokio::sync::Mutex::new(MailServers::start().await);
+    on_every_backend(|app| async {
+        let mut servers = servers.lock().await;
+        let shop = servers.fresh_user("shop");
+        let shop_address = format!("{shop}@{DOMAIN}");
+        add_mailbox(&app, &servers, &shop).await;
+        let mail = |n: u32| {
+            format!(
+                "From: Ann <ann@{DOMAIN}>\nTo: {shop_address}\nSubject: Visit {n}\nMessage-ID: <restart-{n}-{shop}@{DOMAIN}>\n\n\
+                 Message number {n}\n"
+            )
+        };
+        submit(&servers, &format!("ann@{DOMAIN}"), &shop_address, &mail(1)).await;
+        wait_for_messages(&app, 1).await;
+
+        // Dovecot dies under the importer's open connection and comes back; mail delivered after
+        // it is back arrives, and the first message is not imported twice.
+        servers.restart_imap().await;
+        submit(&servers, &format!("ann@{DOMAIN}"), &shop_address, &mail(2)).await;
+        let messages = wait_for_messages(&app, 2).await;
+        let bodies: Vec<&str> = messages.iter().map(|m| m["body"].as_str().unwrap()).collect();
+        assert_eq!(bodies, ["Message number 1", "Message number 2"], "{}", app.backend);
+        assert!(all_seen(&servers, &shop).await);
+        drop(servers);
         app
     })
     .await;

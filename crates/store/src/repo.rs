@@ -59,6 +59,14 @@ pub trait ChannelRepo: Send + Sync {
         enabled: bool,
         now: UnixMillis,
     ) -> StoreResult<Option<Channel>>;
+    /// Replaces a channel's sealed credentials (a rotated key); false when there is no such
+    /// channel. Servers holding the channel in their cache see the change once it expires.
+    async fn set_channel_credentials(
+        &self,
+        channel_id: ChannelId,
+        sealed_credentials: &[u8],
+        now: UnixMillis,
+    ) -> StoreResult<bool>;
 }
 
 /// Filters for listing conversations. All are optional and combine with AND.
@@ -419,7 +427,8 @@ pub trait EmailRepo: Send + Sync {
         conversation_id: switchboard_domain::ConversationId,
         channel_id: ChannelId,
     ) -> StoreResult<Option<Message>>;
-    /// Records an outbound message's email headers, before it is sent.
+    /// Records an outbound message's email headers: before it is sent, and again when the
+    /// provider replaced its Message-ID.
     async fn set_message_email(
         &self,
         message_id: switchboard_domain::MessageId,

@@ -30,7 +30,11 @@ impl InboundWrite {
     /// its files along, which only the per-webhook path handles; email is not the hot path.
     pub(crate) fn fits_bulk(&self) -> bool {
         self.media.is_empty()
-            && self.events.iter().all(|event| !matches!(event, InboundEvent::Message(m) if m.email.is_some()))
+            && self.events.iter().all(|event| match event {
+                InboundEvent::Message(message) => message.email.is_none(),
+                InboundEvent::Consent(_) => false,
+                InboundEvent::Status(_) | InboundEvent::ReadUpTo(_) => true,
+            })
     }
 }
 
@@ -46,6 +50,8 @@ pub struct InboundOutcome {
     pub statuses_applied: usize,
     /// Status updates that were stale (the message was already further along).
     pub statuses_ignored: usize,
+    /// Opt-out (or opt-in) reports recorded for a known customer.
+    pub consent_changes: usize,
 }
 
 impl InboundOutcome {
@@ -57,6 +63,8 @@ impl InboundOutcome {
             "duplicate"
         } else if self.statuses_applied > 0 {
             "status"
+        } else if self.consent_changes > 0 {
+            "consent"
         } else if self.statuses_ignored > 0 {
             "stale_status"
         } else {

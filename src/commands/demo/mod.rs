@@ -3,7 +3,8 @@
 //! its webhooks and calls back with delivery reports exactly as Twilio does; a second WhatsApp
 //! number uses the real Meta adapter against the emulator's Cloud API, with a template synced
 //! from its business account, and a Facebook Page (Messenger) and an Instagram account use it
-//! against the emulator's Send API.
+//! against the emulator's Send API. An email address uses the real SendGrid adapter against the
+//! emulator's Mail Send, Inbound Parse and signed Event Webhook.
 
 use std::sync::Arc;
 
@@ -18,9 +19,11 @@ use switchboard_server::{Application, app};
 use switchboard_store::Store;
 use switchboard_store::model::Workspace;
 
+use self::email::EMAIL_ADDRESS;
 use self::meta::{CLOUD_NUMBER, CLOUD_PHONE_NUMBER_ID, INSTAGRAM_ACCOUNT_ID, PAGE_ID};
 use crate::cli::{Cli, DemoArgs};
 
+mod email;
 mod meta;
 
 const WORKSPACE: &str = "Demo";
@@ -45,6 +48,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     ensure_channel(&store, &secrets, &workspace, ChannelKind::Sms, SMS_NUMBER).await?;
     ensure_channel(&store, &secrets, &workspace, ChannelKind::Whatsapp, WHATSAPP_NUMBER).await?;
     meta::ensure_channels(&store, &secrets, &workspace).await?;
+    email::ensure_channel(&store, &secrets, &workspace, &emulator).await?;
     if store.find_staff_login(STAFF_EMAIL).await?.is_none() {
         let role = switchboard_domain::StaffRole::Admin;
         admin::create_staff(&store, &workspace, STAFF_EMAIL, "Demo Admin", role, STAFF_PASSWORD).await?;
@@ -55,6 +59,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     config.secret_key = super::secret_key_source(cli);
     config.providers.twilio.api_base_url = emulator.base_url();
     config.providers.meta.graph_base_url = emulator.base_url();
+    config.providers.sendgrid.api_base_url = emulator.base_url();
     let application = Application::build_with_store(config, store.clone()).await?;
     register_numbers(&application, &emulator, &workspace).await?;
     meta::sync_templates(&application, &workspace).await;
@@ -97,9 +102,16 @@ async fn register_numbers(
     let state = application.state();
     for record in state.store.list_channels(workspace.workspace_id).await? {
         let resolved = state.channels.resolve(record)?;
-        if resolved.record.provider == Provider::Meta {
-            meta::register(emulator, &resolved)?;
-            continue;
+        match resolved.record.provider {
+            Provider::Meta => {
+                meta::register(emulator, &resolved)?;
+                continue;
+            }
+            Provider::Sendgrid => {
+                email::register(emulator, &resolved)?;
+                continue;
+            }
+            _ => {}
         }
         let credentials = TwilioCredentials::from_channel(&resolved.context).map_err(anyhow::Error::msg)?;
         emulator.add_account(&credentials.account_sid, &credentials.auth_token);
@@ -138,6 +150,7 @@ Switchboard demo is running.
   WhatsApp number:  whatsapp:{WHATSAPP_NUMBER}  (through Twilio)
   WhatsApp Cloud:   {CLOUD_NUMBER}  (through Meta's Cloud API, phone number id {CLOUD_PHONE_NUMBER_ID})
   Messenger Page:   {PAGE_ID}    Instagram account: {INSTAGRAM_ACCOUNT_ID}  (through Meta; write to them from the phone page)
+  Email:            {EMAIL_ADDRESS}  (through SendGrid: Inbound Parse in, Mail Send out)
 
 1. Text the business from a customer's phone (the emulator signs and delivers the webhook):
    switchboard emulator inbound --emulator-url {emu} --from {CUSTOMER} --to {SMS_NUMBER} "Hi! Can I move my appointment?"
@@ -147,6 +160,9 @@ Switchboard demo is running.
 
    Or write on WhatsApp through Meta's Cloud API (a signed Meta webhook):
    curl -s -H "Content-Type: application/json" -d '{{"phone_number_id": "{CLOUD_PHONE_NUMBER_ID}", "from": "{customer_digits}", "profile_name": "Ada", "text": "Hello on WhatsApp"}}' {emu}/_emulator/meta/inbound
+
+   Or write an email (SendGrid's Inbound Parse posts it to the server):
+   curl -s -H "Content-Type: application/json" -d '{{"from": "ann@example.com", "from_name": "Ann", "to": "{EMAIL_ADDRESS}", "subject": "Opening hours", "text": "Are you open on Saturday?"}}' {emu}/_emulator/sendgrid/inbound
 
 3. Reply, and watch it go queued -> sent -> delivered:
    curl -s -H "Authorization: Bearer {api_key}" -H "Content-Type: application/json" \

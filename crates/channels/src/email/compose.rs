@@ -18,16 +18,13 @@ pub struct OutboundEmail {
     /// Where replies go (`reply+<conversation>@domain`).
     pub reply_to: Option<String>,
     pub from_name: Option<String>,
-    /// The workspace's email signature, appended to both parts.
+    /// The channel's email signature, appended to both parts.
     pub signature: Option<String>,
 }
 
 /// Builds the RFC 5322 message for a reply of `text` from `from` to `to`.
 pub fn build_email(from: &str, to: &str, text: &str, email: &OutboundEmail) -> std::io::Result<Vec<u8>> {
-    let plain = match &email.signature {
-        Some(signature) => format!("{}\n\n-- \n{}\n", text.trim_end(), signature.trim_end()),
-        None => format!("{}\n", text.trim_end()),
-    };
+    let plain = plain_text_with_signature(text, email.signature.as_deref());
     let from_address: Address<'_> = match &email.from_name {
         Some(name) => (name.as_str(), from).into(),
         None => from.into(),
@@ -49,6 +46,15 @@ pub fn build_email(from: &str, to: &str, text: &str, email: &OutboundEmail) -> s
         builder = builder.references(email.references.iter().map(String::as_str).collect::<Vec<_>>());
     }
     builder.write_to_vec()
+}
+
+/// The plain-text part of a reply: the text, then the signature after the `-- ` separator
+/// mail clients recognise.
+pub fn plain_text_with_signature(text: &str, signature: Option<&str>) -> String {
+    match signature {
+        Some(signature) => format!("{}\n\n-- \n{}\n", text.trim_end(), signature.trim_end()),
+        None => format!("{}\n", text.trim_end()),
+    }
 }
 
 /// The HTML alternative of a plain-text reply: escaped, paragraphs kept, links made clickable.

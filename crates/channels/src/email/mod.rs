@@ -24,6 +24,11 @@ pub use compose::{OutboundEmail, build_email};
 pub use parse::{EmailFile, EmailParseError, ParseOptions, ParsedEmail, parse_email};
 pub use settings::{AfterImport, MailboxCredentials, MailboxSettings, Security, ServerSettings};
 
+/// Where the server serves a kept file, before its id.
+pub const MEDIA_PATH_PREFIX: &str = "/inbox/media/";
+/// Files larger than this are noted on the message and not kept.
+pub const MAX_ATTACHMENT_BYTES: usize = 25_000_000;
+
 /// The mailbox adapter: sends by SMTP. Its mail comes in by IMAP (the server's importer), never
 /// by webhook.
 #[derive(Default)]
@@ -66,6 +71,6 @@ impl ChannelAdapter for MailboxAdapter {
         let raw = build_email(&channel.address, &message.to, &message.body, email)
             .map_err(|e| SendError::permanent(None, format!("the email could not be built: {e}")))?;
         self.smtp.send(channel.channel_id, &settings, &credentials, &channel.address, &message.to, &raw).await?;
-        Ok(SendReceipt { provider_message_id: email.message_id.clone() })
+        Ok(SendReceipt::new(email.message_id.clone()))
     }
 }

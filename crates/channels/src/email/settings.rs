@@ -45,6 +45,9 @@ pub struct MailboxSettings {
     /// The name shown beside our address ("Bright Dental").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from_name: Option<String>,
+    /// The signature under every reply, in both the plain and the HTML part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
     /// A certificate (PEM) to trust besides the public roots, for a server with its own CA.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted_certificate: Option<String>,

@@ -74,7 +74,7 @@ pub(crate) async fn send(
         let id = answer["message_id"]
             .as_str()
             .ok_or_else(|| SendError::transient(format!("the Send API answered {status} without a message id")))?;
-        return Ok(SendReceipt { provider_message_id: id.to_owned() });
+        return Ok(SendReceipt::new(id));
     }
     Err(classify_error(status, &answer["error"]))
 }

@@ -208,7 +208,7 @@ pub(crate) async fn send(
         let id = answer["messages"][0]["id"]
             .as_str()
             .ok_or_else(|| SendError::transient(format!("the Cloud API answered {status} without a message id")))?;
-        return Ok(SendReceipt { provider_message_id: id.to_owned() });
+        return Ok(SendReceipt::new(id));
     }
     Err(classify_error(status, &answer["error"]))
 }

@@ -68,7 +68,7 @@ pub(crate) async fn send(
     if (200..300).contains(&status) {
         let created: CreatedMessage = serde_json::from_slice(&bytes)
             .map_err(|e| SendError::transient(format!("Twilio answered {status} with an unreadable body: {e}")))?;
-        return Ok(SendReceipt { provider_message_id: created.sid });
+        return Ok(SendReceipt::new(created.sid));
     }
     let error: Option<ErrorBody> = serde_json::from_slice(&bytes).ok();
     let (code, text) = error.map(|e| (e.code, e.message)).unwrap_or((None, None));

@@ -129,16 +129,7 @@ impl MailServers {
         let conf = dovecot_conf(&d, imap_port, imaps_port, lmtp_port, account.as_ref());
         fs::write(d.join("dovecot.conf"), conf).unwrap();
 
-        let dovecot_out = File::create(d.join("dovecot.stderr")).unwrap();
-        let dovecot = Command::new("sh")
-            .args(["-c", KILL_WHEN_STDIN_CLOSES, "sh", dovecot_binary(), "-F", "-c"])
-            .arg(d.join("dovecot.conf"))
-            .stdin(Stdio::piped())
-            .stdout(dovecot_out.try_clone().unwrap())
-            .stderr(dovecot_out)
-            .kill_on_drop(true)
-            .spawn()
-            .expect("sh starts");
+        let dovecot = spawn_dovecot(&d);
         let (smtp_user, smtp_password) = ("hub@example.test".to_owned(), "smtp-secret".to_owned());
         let mut smtp = Command::new("python3")
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tools/mail/smtp_submission.py"))
@@ -198,6 +189,33 @@ impl MailServers {
         }
     }
 
+    /// Kills Dovecot (every connection to it drops) and starts it again on the same ports and
+    /// mail; returns once it greets over IMAP again.
+    pub async fn restart_imap(&mut self) {
+        drop(self.dovecot.stdin.take());
+        let _ = self.dovecot.wait().await;
+        // Its login and mail processes follow the master out; the ports free up with them.
+        let deadline = Instant::now() + STARTUP;
+        while imap_greets(self.imap_port).await {
+            assert!(Instant::now() < deadline, "Dovecot still answers after being killed");
+            sleep(Duration::from_millis(50)).await;
+        }
+        loop {
+            self.dovecot = spawn_dovecot(&self.dir.0);
+            let started = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < started {
+                if imap_greets(self.imap_port).await {
+                    return;
+                }
+                if let Ok(Some(_)) = self.dovecot.try_wait() {
+                    break; // a port not free yet: try again
+                }
+                sleep(Duration::from_millis(50)).await;
+            }
+            assert!(Instant::now() < deadline, "Dovecot did not start again:\n{}", self.logs());
+        }
+    }
+
     /// What the servers wrote, for a failure's message.
     fn logs(&self) -> String {
         ["dovecot.stderr", "dovecot.log", "smtp.stderr"]
@@ -210,6 +228,20 @@ impl MailServers {
             .collect::<Vec<_>>()
             .join("\n")
     }
+}
+
+/// Starts Dovecot in the foreground on the configuration in `d`, killed when its stdin closes.
+fn spawn_dovecot(d: &Path) -> Child {
+    let out = fs::OpenOptions::new().create(true).append(true).open(d.join("dovecot.stderr")).unwrap();
+    Command::new("sh")
+        .args(["-c", KILL_WHEN_STDIN_CLOSES, "sh", dovecot_binary(), "-F", "-c"])
+        .arg(d.join("dovecot.conf"))
+        .stdin(Stdio::piped())
+        .stdout(out.try_clone().unwrap())
+        .stderr(out)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("sh starts")
 }
 
 impl Drop for MailServers {

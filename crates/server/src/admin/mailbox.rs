@@ -25,6 +25,8 @@ pub struct MailboxInput {
     /// Move imported mail to this folder instead of flagging it read.
     pub move_to: Option<String>,
     pub from_name: Option<String>,
+    /// The signature under every reply.
+    pub signature: Option<String>,
     /// A certificate (PEM) to trust besides the public roots.
     pub trusted_certificate: Option<String>,
     pub credentials: MailboxCredentials,
@@ -51,6 +53,7 @@ pub async fn add_mailbox_channel(
         folder: input.folder.unwrap_or_else(|| "INBOX".to_owned()),
         after_import: input.move_to.map_or(AfterImport::MarkSeen, AfterImport::MoveTo),
         from_name: input.from_name,
+        signature: input.signature,
         trusted_certificate: input.trusted_certificate,
     };
     for (what, server) in [("IMAP", &settings.imap), ("SMTP", &settings.smtp)] {

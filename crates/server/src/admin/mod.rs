@@ -3,6 +3,8 @@
 
 mod mailbox;
 mod meta;
+mod sendgrid;
+mod ses;
 
 use std::sync::Arc;
 
@@ -14,6 +16,8 @@ use switchboard_store::writes::NewChannel;
 
 pub use self::mailbox::{MailboxInput, add_mailbox_channel, security_of_port};
 pub use self::meta::{MetaMessagingInput, MetaWhatsappInput, add_meta_messaging_channel, add_meta_whatsapp_channel};
+pub use self::sendgrid::{SendgridChannel, SendgridInput, add_sendgrid_channel, set_sendgrid_event_webhook_key};
+pub use self::ses::{SesInput, add_ses_channel};
 use crate::api_keys;
 use crate::clock::now_ms;
 use crate::secrets::SecretBox;

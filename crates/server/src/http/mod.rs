@@ -6,6 +6,7 @@
 pub mod api;
 pub mod auth;
 pub mod checks;
+pub mod email_view;
 pub mod extract;
 pub mod inbox;
 pub mod media;
@@ -29,6 +30,7 @@ pub fn router(state: AppState) -> Router {
         .merge(webhooks::router())
         .merge(meta_webhooks::router())
         .merge(media::router())
+        .merge(email_view::router())
         .merge(api::router())
         .merge(ops::router())
         .merge(inbox::router())

@@ -1,6 +1,8 @@
-//! `POST /webhooks/{provider}/{channel_id}` (and `/status` for delivery reports): verify the
-//! signature over the raw bytes, parse, store durably (group commit), and only then answer the
-//! provider. A request that fails verification stores nothing: it is counted and logged.
+//! `POST /webhooks/{provider}/{channel_id}` (and `/status` for delivery reports, or a secret last
+//! segment for a provider that signs nothing, such as SendGrid's Inbound Parse): verify the
+//! signature over the raw bytes, parse, store durably (group commit) with the files the
+//! webhook carried, and only then answer the provider. A request that fails verification
+//! stores nothing: it is counted and logged.
 
 use std::sync::Arc;
 
@@ -24,6 +26,18 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/webhooks/{provider}/{channel_id}", post(receive).get(super::meta_webhooks::channel_handshake))
         .route("/webhooks/{provider}/{channel_id}/status", post(receive))
+        .route("/webhooks/{provider}/{channel_id}/{secret}", post(receive_with_secret))
+}
+
+/// A webhook whose URL ends in a secret; the adapter checks it against the channel's.
+async fn receive_with_secret(
+    state: State<AppState>,
+    Path((provider, channel, _secret)): Path<(String, String, String)>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Response, Problem> {
+    receive(state, Path((provider, channel)), uri, headers, body).await
 }
 
 pub(crate) fn count(provider: Provider, outcome: &'static str) {
@@ -43,7 +57,11 @@ async fn receive(
         .parse()
         .map_err(|e: switchboard_domain::channel::UnknownName| Problem::not_found(e.to_string()))?;
     let channel = find_channel(&state, provider, &channel_raw).await?;
-    let limit = state.config.max_body_bytes;
+    // A whole email (SendGrid's Inbound Parse) may carry 30 MB of attachments.
+    let limit = match channel.record.kind {
+        switchboard_domain::ChannelKind::Email => state.config.max_email_bytes,
+        _ => state.config.max_body_bytes,
+    };
     let channel_id = channel.record.channel_id;
     let body = to_bytes(body, limit).await.map_err(|_| {
         count(provider, "too_large");
@@ -54,16 +72,21 @@ async fn receive(
     let request = WebhookRequest { path_and_query, headers: &headers, body: &body };
     let adapter = state.adapters.get(provider);
 
-    if let Err(error) = adapter.verify(&channel.context, &request) {
+    let verified = match adapter.prepare_verification(&channel.context, &request).await {
+        Ok(()) => adapter.verify(&channel.context, &request),
+        Err(error) => Err(error),
+    };
+    if let Err(error) = verified {
         count(provider, "rejected");
         tracing::warn!(reason = %error, "webhook rejected");
         state.rejections.record(channel_id, now_ms(), &error.to_string());
         return Err(match error {
             VerifyError::Credentials(_) => Problem::forbidden("channel-misconfigured", error.to_string()),
+            VerifyError::ForeignSource(_) => Problem::forbidden("foreign-source", error.to_string()),
             _ => Problem::forbidden("invalid-signature", error.to_string()),
         });
     }
-    let events = adapter.parse(&channel.context, &request).map_err(|error| {
+    let parsed = adapter.parse_with_files(&channel.context, &request).map_err(|error| {
         count(provider, "malformed");
         tracing::warn!(reason = %error, "webhook malformed");
         state.rejections.record(channel_id, now_ms(), &format!("malformed: {error}"));
@@ -71,7 +94,14 @@ async fn receive(
     })?;
 
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    commit(&state, &channel, adapter.verification(), content_type, &body, events, Vec::new()).await?;
+    let media = parsed.files.into_iter().map(crate::workers::media::kept_file).collect();
+    commit(&state, &channel, adapter.verification(), content_type, &body, parsed.events, media).await?;
+    if let Err(error) = adapter.after_commit(&channel.context, &request).await {
+        // Stored, but what the provider asked for did not happen: a failure makes it try again.
+        tracing::warn!(%error, "the provider's request after the webhook was not completed");
+        state.rejections.record(channel_id, now_ms(), &error);
+        return Err(Problem::new(axum::http::StatusCode::BAD_GATEWAY, "provider-request-failed", error));
+    }
     let reply = adapter.reply();
     Ok(([(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response())
 }

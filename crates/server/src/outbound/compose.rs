@@ -46,7 +46,14 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
 
     let (contact, identity) = resolve_recipient(state, &request, &channel, now).await?;
     if identity.opted_out.contains(&kind) {
-        return Err(SendRefusal::OptedOut { address: identity.value.clone(), kind, keyword: "STOP".into() });
+        let (how, remedy) = match kind {
+            ChannelKind::Email => (
+                "they unsubscribed or reported an email as spam",
+                "they must write START to you before you can email them again",
+            ),
+            _ => ("they replied STOP", "they must send START before you can message them again"),
+        };
+        return Err(SendRefusal::OptedOut { address: identity.value.clone(), kind, how, remedy });
     }
     let (workspace_id, contact_id) = (request.workspace_id, contact.contact_id);
     match kind {

@@ -4,9 +4,9 @@
 //! Message-ID, In-Reply-To and References pointing at the newest email of the conversation on the
 //! channel, and a `reply+<conversation>@` Reply-To.
 
-use switchboard_channels::email::{MailboxSettings, OutboundEmail};
+use switchboard_channels::email::OutboundEmail;
+use switchboard_domain::Direction;
 use switchboard_domain::email_thread::{EmailDetails, our_message_id, reply_address, reply_references, reply_subject};
-use switchboard_domain::{Direction, Provider};
 use switchboard_store::model::Message;
 
 use crate::channels::ResolvedChannel;
@@ -19,13 +19,23 @@ pub async fn settle_headers(
     message: &Message,
 ) -> anyhow::Result<OutboundEmail> {
     let domain = channel.record.address.rsplit('@').next().unwrap_or("localhost").to_owned();
-    let from_name = match channel.record.provider {
-        Provider::Mailbox => MailboxSettings::from_json(&channel.context.settings).ok().and_then(|s| s.from_name),
-        _ => None,
+    // Every email channel keeps the name shown beside its address as `from_name`, and the
+    // signature under its replies as `signature`.
+    let setting = |name: &str| {
+        channel
+            .context
+            .settings
+            .get(name)
+            .and_then(|v| v.as_str())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
     };
+    let from_name = setting("from_name");
+    let signature = setting("signature");
     let reply_to = Some(reply_address(message.conversation_id, &domain));
     if let Some(settled) = message.email.as_ref().filter(|e| e.message_id.is_some()) {
-        return Ok(outbound(settled, reply_to, from_name));
+        return Ok(outbound(settled, reply_to, from_name, signature));
     }
     let parent = state
         .store
@@ -59,10 +69,29 @@ pub async fn settle_headers(
         ..EmailDetails::default()
     };
     state.store.set_message_email(message.message_id, &settled).await?;
-    Ok(outbound(&settled, reply_to, from_name))
+    Ok(outbound(&settled, reply_to, from_name, signature))
 }
 
-fn outbound(settled: &EmailDetails, reply_to: Option<String>, from_name: Option<String>) -> OutboundEmail {
+/// Records the Message-ID a provider gave the email in place of ours, so answers naming it
+/// thread and later replies reference it.
+pub async fn record_provider_message_id(
+    state: &AppState,
+    message: &Message,
+    email_message_id: String,
+) -> anyhow::Result<()> {
+    let stored = state.store.get_message(message.workspace_id, message.message_id).await?;
+    let mut email = stored.and_then(|m| m.email).unwrap_or_default();
+    email.message_id = Some(email_message_id);
+    state.store.set_message_email(message.message_id, &email).await?;
+    Ok(())
+}
+
+fn outbound(
+    settled: &EmailDetails,
+    reply_to: Option<String>,
+    from_name: Option<String>,
+    signature: Option<String>,
+) -> OutboundEmail {
     OutboundEmail {
         subject: settled.subject.clone(),
         message_id: settled.message_id.clone().unwrap_or_default(),
@@ -70,6 +99,6 @@ fn outbound(settled: &EmailDetails, reply_to: Option<String>, from_name: Option<
         references: settled.references.clone(),
         reply_to,
         from_name,
-        signature: None,
+        signature,
     }
 }

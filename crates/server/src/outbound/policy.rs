@@ -29,10 +29,8 @@ pub enum SendRefusal {
     NoIdentity { kind: ChannelKind, identity: &'static str },
     #[error("{0}")]
     InvalidAddress(String),
-    #[error(
-        "{address} has opted out of {kind} messages (they replied {keyword}); they must send START before you can message them again"
-    )]
-    OptedOut { address: String, kind: ChannelKind, keyword: String },
+    #[error("{address} has opted out of {kind} messages ({how}); {remedy}")]
+    OptedOut { address: String, kind: ChannelKind, how: &'static str, remedy: &'static str },
     #[error("the message has neither a body nor media")]
     Empty,
     #[error("the body has {len} characters; {kind} allows at most {max}")]

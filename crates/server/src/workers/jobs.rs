@@ -158,6 +158,9 @@ async fn attempt(
     let result = match adapter.send(&channel.context, &request).await {
         Ok(receipt) => {
             tracing::info!(message_id = %message.message_id, provider, "message sent");
+            if let Some(email_message_id) = receipt.email_message_id {
+                crate::outbound::email::record_provider_message_id(state, message, email_message_id).await?;
+            }
             SendResult::Sent { provider_message_id: receipt.provider_message_id }
         }
         Err(error) if error.kind == FailureKind::RateLimited => {

@@ -10,16 +10,17 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use switchboard_channels::email::imap::{ImapMailbox, Wakeup};
-use switchboard_channels::email::{MailboxCredentials, MailboxSettings, ParseOptions, parse_email};
+use switchboard_channels::email::{
+    MAX_ATTACHMENT_BYTES, MEDIA_PATH_PREFIX, MailboxCredentials, MailboxSettings, ParseOptions, parse_email,
+};
 use switchboard_domain::email_thread::Automated;
 use switchboard_domain::{ChannelId, Provider};
-use switchboard_store::model::{MailboxCursor, NewMedia};
+use switchboard_store::model::MailboxCursor;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::clock::now_ms;
 use crate::state::AppState;
-use crate::workers::media::MEDIA_PATH_PREFIX;
 
 /// How long one IDLE (or, without IDLE, one poll interval) lasts before looking again.
 const WAIT_FOR_MAIL: Duration = Duration::from_secs(60);
@@ -29,8 +30,6 @@ const FETCH_BATCH: usize = 25;
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
 /// How much of a raw email is kept in the webhook log (the message itself keeps its parts).
 const LOGGED_BYTES: usize = 256 * 1024;
-/// Files larger than this are noted on the message and not kept.
-pub const MAX_ATTACHMENT_BYTES: usize = 25_000_000;
 
 /// Runs one importer per mailbox channel until `shutdown` turns true.
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
@@ -141,16 +140,7 @@ async fn store_email(
             (Vec::new(), Vec::new())
         }
         Ok(parsed) => {
-            let media = parsed
-                .files
-                .into_iter()
-                .map(|f| NewMedia {
-                    media_id: f.media_id,
-                    content_type: f.content_type,
-                    sha256: f.sha256,
-                    bytes: f.bytes,
-                })
-                .collect();
+            let media = parsed.files.into_iter().map(crate::workers::media::kept_file).collect();
             (vec![switchboard_domain::inbound::InboundEvent::Message(parsed.message)], media)
         }
         Err(error) => {

@@ -15,7 +15,17 @@ use crate::clock::now_ms;
 use crate::state::AppState;
 
 /// Where the inbox serves kept files, before the file's id.
-pub const MEDIA_PATH_PREFIX: &str = "/inbox/media/";
+pub use switchboard_channels::email::MEDIA_PATH_PREFIX;
+
+/// A file that came inside a message (an email's attachment), to store with it.
+pub fn kept_file(file: switchboard_channels::email::EmailFile) -> switchboard_store::model::NewMedia {
+    switchboard_store::model::NewMedia {
+        media_id: file.media_id,
+        content_type: file.content_type,
+        sha256: file.sha256,
+        bytes: file.bytes,
+    }
+}
 
 /// Where the inbox serves a kept file.
 pub fn media_path(media_id: MediaId) -> String {

@@ -31,6 +31,7 @@ fn settings(servers: &MailServers) -> MailboxSettings {
         folder: "INBOX".into(),
         after_import: AfterImport::MarkSeen,
         from_name: Some("Riverside Vet".into()),
+        signature: Some("Riverside Vet\n12 River Road".into()),
         trusted_certificate: Some(servers.ca_pem.clone()),
     }
 }
@@ -56,6 +57,7 @@ pub async fn add_mailbox(app: &TestApp, servers: &MailServers, user: &str) -> Ch
         folder: None,
         move_to: None,
         from_name: settings.from_name,
+        signature: settings.signature,
         trusted_certificate: settings.trusted_certificate,
         credentials: credentials(servers, user),
     };

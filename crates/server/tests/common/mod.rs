@@ -7,6 +7,8 @@ pub mod browser;
 pub mod chrome;
 pub mod mailbox;
 pub mod meta;
+pub mod sendgrid;
+pub mod ses;
 pub mod staff;
 pub mod whatsapp_cloud;
 
@@ -79,6 +81,8 @@ impl TestApp {
         let mut config = test_config(&db.url);
         config.providers.twilio.api_base_url = emulator.base_url();
         config.providers.meta.graph_base_url = emulator.base_url();
+        config.providers.ses.api_base_url = Some(emulator.base_url());
+        config.providers.ses.sns_origin = Some(emulator.base_url());
         let secrets = SecretBox::load(&config.secret_key).unwrap();
         let workspace = admin::create_workspace(
             &store,

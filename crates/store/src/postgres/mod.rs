@@ -46,6 +46,11 @@ impl PgStore {
     pub(crate) const SCRIPT_FORM: crate::sql::script::ScriptForm =
         crate::sql::script::ScriptForm::CommonTableExpressions;
 
+    /// Two transactions about one sent message (its status report, the recording of its send)
+    /// take this lock, held to their end, so that neither misses what the other wrote.
+    pub(crate) const STATUS_KEY_LOCK_SQL: Option<&'static str> =
+        Some("select pg_advisory_xact_lock(hashtextextended($1, 0))");
+
     pub(crate) const CLAIM_JOBS_SQL: &'static str = "update jobs set state = 'running', lease_owner = $1, \
         lease_until = $2, attempts = attempts + 1, updated_at = $3 \
         where job_id in (select job_id from jobs \

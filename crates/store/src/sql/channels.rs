@@ -140,6 +140,23 @@ macro_rules! impl_channel_repo {
                 .await?;
                 row.as_ref().map(Self::decode_channel).transpose()
             }
+
+            async fn set_channel_credentials(
+                &self,
+                channel_id: switchboard_domain::ChannelId,
+                sealed_credentials: &[u8],
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<bool> {
+                let done = sqlx::query(
+                    "update channels set sealed_credentials = $1, updated_at = $2 where channel_id = $3",
+                )
+                .bind(sealed_credentials)
+                .bind(now)
+                .bind(channel_id.0)
+                .execute(self.write_pool())
+                .await?;
+                Ok(done.rows_affected() == 1)
+            }
         }
     };
 }

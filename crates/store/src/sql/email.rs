@@ -64,8 +64,9 @@ macro_rules! impl_email_repo {
                 message_id: switchboard_domain::MessageId,
                 email: &switchboard_domain::EmailDetails,
             ) -> $crate::StoreResult<()> {
-                sqlx::query("update messages set email = $1 where message_id = $2")
+                sqlx::query("update messages set email = $1, email_message_id = $2 where message_id = $3")
                     .bind(sqlx::types::Json(email))
+                    .bind(&email.message_id)
                     .bind(message_id.0)
                     .execute(self.write_pool())
                     .await?;

@@ -56,6 +56,9 @@ macro_rules! impl_ingest_item {
                         InboundEvent::ReadUpTo(read) => {
                             outcome.statuses_applied += Self::ingest_read_up_to(&mut *conn, write, read).await?;
                         }
+                        InboundEvent::Consent(report) => {
+                            outcome.consent_changes += Self::ingest_consent(&mut *conn, write, report).await?;
+                        }
                     }
                 }
                 let event_id = switchboard_domain::WebhookEventId::new();
@@ -379,9 +382,56 @@ macro_rules! impl_ingest_item {
                 Ok(done.rows_affected() as usize)
             }
 
+            /// Records a provider's opt-out (or opt-in) report for the customer's identity on the
+            /// channel's kind; returns 1 when the workspace knows the identity, else 0 (nobody to
+            /// record it for: we never wrote to them).
+            async fn ingest_consent(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+                report: &switchboard_domain::inbound::ConsentReport,
+            ) -> $crate::StoreResult<usize> {
+                let identity: Option<uuid::Uuid> = sqlx::query_scalar(
+                    "select identity_id from contact_identities where workspace_id = $1 and kind = $2 and value = $3",
+                )
+                .bind(write.workspace_id.0)
+                .bind(report.who.kind.as_str())
+                .bind(&report.who.value)
+                .fetch_optional(&mut *conn)
+                .await?;
+                let Some(identity) = identity else { return Ok(0) };
+                sqlx::query(
+                    "insert into opt_outs (identity_id, channel_kind, opted_out, keyword, updated_at) \
+                     values ($1, $2, $3, $4, $5) on conflict (identity_id, channel_kind) do update set \
+                     opted_out = excluded.opted_out, keyword = excluded.keyword, updated_at = excluded.updated_at",
+                )
+                .bind(identity)
+                .bind(write.channel_kind.as_str())
+                .bind(report.opted_out)
+                .bind(&report.reason)
+                .bind(write.received_at)
+                .execute(&mut *conn)
+                .await?;
+                Ok(1)
+            }
+
             /// Applies a status report; false when it was stale. A report about a message whose
-            /// send is not recorded yet is kept and applied when the send is recorded.
+            /// send is not recorded yet is kept and applied when the send is recorded; the two
+            /// wait for each other (`lock_status_key`) in a transaction of their own (a savepoint
+            /// inside a webhook's transaction).
             async fn ingest_status(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+                update: &switchboard_domain::inbound::StatusUpdate,
+            ) -> $crate::StoreResult<bool> {
+                let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+                Self::lock_status_key(&mut *tx, write.channel_id, &update.provider_message_id).await?;
+                let applied = Self::apply_status(&mut *tx, write, update).await?;
+                tx.commit().await?;
+                Ok(applied)
+            }
+
+            /// What [`Self::ingest_status`] does under its lock.
+            async fn apply_status(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 write: &$crate::writes::InboundWrite,
                 update: &switchboard_domain::inbound::StatusUpdate,

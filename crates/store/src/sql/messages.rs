@@ -334,6 +334,15 @@ macro_rules! impl_message_repo {
                 let mut tx = self.begin_write().await?;
                 match result {
                     SendResult::Sent { provider_message_id } => {
+                        let channel_id: Option<uuid::Uuid> =
+                            sqlx::query_scalar("select channel_id from messages where message_id = $1")
+                                .bind(message_id.0)
+                                .fetch_optional(&mut *tx)
+                                .await?;
+                        if let Some(channel_id) = channel_id {
+                            let channel_id = switchboard_domain::ChannelId(channel_id);
+                            Self::lock_status_key(&mut *tx, channel_id, provider_message_id).await?;
+                        }
                         let channel: Option<uuid::Uuid> = sqlx::query_scalar(
                             "update messages set status = 'sent', provider_message_id = $1, sent_at = $2, \
                              updated_at = $2 where message_id = $3 and status = 'queued' returning channel_id",
@@ -376,6 +385,20 @@ macro_rules! impl_message_repo {
         }
 
         impl $store {
+            /// Makes a status report and the recording of the send it reports on wait for each
+            /// other (on a backend with concurrent writers), so a report that arrives while the
+            /// send is being recorded is either seen by it or sees it.
+            pub(crate) async fn lock_status_key(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                channel_id: switchboard_domain::ChannelId,
+                provider_message_id: &str,
+            ) -> $crate::StoreResult<()> {
+                if let Some(sql) = Self::STATUS_KEY_LOCK_SQL {
+                    sqlx::query(sql).bind(format!("{channel_id}/{provider_message_id}")).execute(&mut *conn).await?;
+                }
+                Ok(())
+            }
+
             /// Applies status callbacks that arrived before the send was recorded, in ladder order.
             async fn apply_early_statuses(
                 conn: &mut <$db as sqlx::Database>::Connection,

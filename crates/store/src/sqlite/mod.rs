@@ -41,6 +41,9 @@ impl SqliteStore {
     /// batch's write script costs one round trip to the database thread.
     pub(crate) const SCRIPT_FORM: crate::sql::script::ScriptForm = crate::sql::script::ScriptForm::MultiStatement;
 
+    /// One writer connection already serialises every write: no lock needed.
+    pub(crate) const STATUS_KEY_LOCK_SQL: Option<&'static str> = None;
+
     /// Jobs that are due, or whose lease ran out, are leased in one statement; the single writer
     /// connection makes it atomic.
     pub(crate) const CLAIM_JOBS_SQL: &'static str = "update jobs set state = 'running', lease_owner = $1, \
