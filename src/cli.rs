@@ -258,6 +258,10 @@ pub enum ChannelAddCommand {
         /// The signature under every reply (new lines as they are, e.g. $'Bright Dental\n+1 415 555 0100').
         #[arg(long)]
         signature: Option<String>,
+        /// A file with the branding template every reply's HTML is wrapped in: HTML that places
+        /// the reply with {{ content }}, and may use {{ signature }}, {{ from_name }}, {{ subject }}.
+        #[arg(long)]
+        html_template: Option<std::path::PathBuf>,
         /// A PEM file with a certificate to trust besides the public roots (a private CA).
         #[arg(long)]
         trusted_certificate: Option<std::path::PathBuf>,
@@ -289,6 +293,10 @@ pub enum ChannelAddCommand {
         /// The signature under every reply (new lines as they are, e.g. $'Bright Dental\n+1 415 555 0100').
         #[arg(long)]
         signature: Option<String>,
+        /// A file with the branding template every reply's HTML is wrapped in: HTML that places
+        /// the reply with {{ content }}, and may use {{ signature }}, {{ from_name }}, {{ subject }}.
+        #[arg(long)]
+        html_template: Option<std::path::PathBuf>,
         #[arg(long)]
         name: Option<String>,
         /// Another Mail Send base URL (the emulator's).
@@ -328,6 +336,10 @@ pub enum ChannelAddCommand {
         /// The signature under every reply (new lines as they are, e.g. $'Bright Dental\n+1 415 555 0100').
         #[arg(long)]
         signature: Option<String>,
+        /// A file with the branding template every reply's HTML is wrapped in: HTML that places
+        /// the reply with {{ content }}, and may use {{ signature }}, {{ from_name }}, {{ subject }}.
+        #[arg(long)]
+        html_template: Option<std::path::PathBuf>,
         #[arg(long)]
         name: Option<String>,
         /// Another SES endpoint (the emulator's).

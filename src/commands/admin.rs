@@ -115,6 +115,14 @@ pub async fn staff(cli: &Cli, command: &StaffCommand) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The text of a file named on the command line, if one was.
+fn read_optional(path: Option<&std::path::Path>) -> anyhow::Result<Option<String>> {
+    path.map(|path| {
+        anyhow::Context::with_context(std::fs::read_to_string(path), || format!("reading {}", path.display()))
+    })
+    .transpose()
+}
+
 pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> {
     let store = super::open_store(cli).await?;
     match command {
@@ -133,17 +141,13 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
             move_to,
             from_name,
             signature,
+            html_template,
             trusted_certificate,
             name,
         }) => {
             let secrets = super::secret_box(cli)?;
             let workspace = admin::find_workspace(&store, workspace).await?;
-            let trusted_certificate = match trusted_certificate {
-                Some(path) => Some(anyhow::Context::with_context(std::fs::read_to_string(path), || {
-                    format!("reading {}", path.display())
-                })?),
-                None => None,
-            };
+            let trusted_certificate = read_optional(trusted_certificate.as_deref())?;
             let server = |host: &String, port: u16| ServerSettings {
                 host: host.clone(),
                 port,
@@ -158,6 +162,7 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
                 move_to: move_to.clone(),
                 from_name: from_name.clone(),
                 signature: signature.clone(),
+                html_template: read_optional(html_template.as_deref())?,
                 trusted_certificate,
                 credentials: MailboxCredentials {
                     username: username.clone(),
@@ -183,6 +188,7 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
             inbound_secret,
             from_name,
             signature,
+            html_template,
             name,
             api_base_url,
             public_url,
@@ -197,6 +203,7 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
                 inbound_secret: inbound_secret.clone(),
                 from_name: from_name.clone(),
                 signature: signature.clone(),
+                html_template: read_optional(html_template.as_deref())?,
                 api_base_url: api_base_url.clone(),
             };
             let created = admin::add_sendgrid_channel(&store, &secrets, &workspace, input).await?;
@@ -223,6 +230,7 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
             configuration_set,
             from_name,
             signature,
+            html_template,
             name,
             api_base_url,
             public_url,
@@ -239,6 +247,7 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
                 configuration_set: configuration_set.clone(),
                 from_name: from_name.clone(),
                 signature: signature.clone(),
+                html_template: read_optional(html_template.as_deref())?,
                 api_base_url: api_base_url.clone(),
             };
             let channel = admin::add_ses_channel(&store, &secrets, &workspace, input).await?;

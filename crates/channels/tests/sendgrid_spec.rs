@@ -36,6 +36,12 @@ fn reply() -> OutboundRequest {
         reply_to: Some("reply+0193a1b2c3d4e5f60718293a4b5c6d7e@clinic.example".into()),
         from_name: Some("Bright Dental".into()),
         signature: Some("Bright Dental\n+1 415 555 0100".into()),
+        html: None,
+        attachments: vec![switchboard_channels::email::EmailAttachment {
+            filename: "invoice.pdf".into(),
+            content_type: "application/pdf".into(),
+            bytes: b"%PDF-1.4 invoice".to_vec(),
+        }],
     }));
     message
 }

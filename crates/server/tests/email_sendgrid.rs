@@ -102,6 +102,11 @@ async fn an_email_arrives_is_answered_threaded_and_followed_to_read() {
         assert_eq!(email.subject, "Re: Rex's vaccination");
         assert_eq!(email.headers["In-Reply-To"], format!("<{}>", delivered.message_id));
         assert!(email.text.as_deref().unwrap().starts_with("Friday at 3 works."));
+        let html = email.html.as_deref().unwrap();
+        assert!(
+            html.starts_with("<div class=\"brand\" style=\"border-top:4px solid #0d9488\"><b>Riverside Vet</b><p>Friday at 3 works.</p>"),
+            "the channel's branding template wraps the reply: {html}"
+        );
         let reply_address = email.reply_to.clone().unwrap();
         assert!(reply_address.starts_with("reply+") && reply_address.ends_with("@riverside.test"));
         let delivered_reply = app.wait_for_status(answer_id, "delivered").await;
@@ -198,6 +203,63 @@ async fn forged_and_unauthenticated_posts_are_refused_and_store_nothing() {
         assert_eq!(log["data"].as_array().unwrap().len(), 1, "only the authenticated post is logged: {log:#}");
         let conversations = app.get_json("/api/v1/conversations").await;
         assert_eq!(conversations["data"].as_array().unwrap().len(), 1);
+        app
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_file_uploaded_through_the_api_goes_out_attached_and_a_link_elsewhere_is_refused() {
+    on_every_backend(|app| async move {
+        let sendgrid = add_sendgrid(&app).await;
+        let channel_id = sendgrid.channel.channel_id.to_string();
+        let invoice = b"%PDF-1.4 invoice 2026-118: 120.00 EUR".to_vec();
+        let uploaded = app
+            .client
+            .post(format!("{}/api/v1/media?filename=invoice-118.pdf", app.url))
+            .bearer_auth(&app.api_key)
+            .header("content-type", "application/pdf")
+            .body(invoice.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(uploaded.status(), 201, "{}", app.backend);
+        let uploaded: Value = uploaded.json().await.unwrap();
+        let url = uploaded["url"].as_str().unwrap().to_owned();
+        assert_eq!(uploaded["sha256"], hex::encode(Sha256::digest(&invoice)));
+
+        let answer = app
+            .post(
+                "/api/v1/messages",
+                &json!({ "channel_id": channel_id, "to": CUSTOMER, "body": "Your invoice is attached.", "media_urls": [url] }),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 202, "{}", answer.text().await.unwrap());
+        let answer: Value = answer.json().await.unwrap();
+        assert_eq!(answer["attachments"][0]["filename"], "invoice-118.pdf");
+        let sent = sendgrid.sendgrid.wait_for_sent(1, WAIT).await;
+        let file = &sent[0].attachments[0];
+        assert_eq!((file.filename.as_str(), file.content_type.as_deref()), ("invoice-118.pdf", Some("application/pdf")));
+        assert_eq!(file.bytes, invoice, "the file arrives byte for byte");
+
+        let download = app.get(&url).send().await.unwrap();
+        let disposition = download.headers()["content-disposition"].to_str().unwrap().to_owned();
+        assert_eq!(disposition, "attachment; filename=\"invoice-118.pdf\"");
+
+        let elsewhere = app
+            .post(
+                "/api/v1/messages",
+                &json!({ "channel_id": channel_id, "to": CUSTOMER, "body": "See attached", "media_urls": ["https://files.example/x.pdf"] }),
+            )
+            .send()
+            .await
+            .unwrap();
+        let detail = expect_problem(elsewhere, 422, "invalid-content").await;
+        assert!(detail.contains("POST /api/v1/media"), "{detail}");
+        let untyped = app.client.post(format!("{}/api/v1/media", app.url)).bearer_auth(&app.api_key).body("x").send().await.unwrap();
+        expect_problem(untyped, 400, "missing-content-type").await;
         app
     })
     .await;

@@ -258,7 +258,10 @@ pub struct MailboxCursor {
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredMedia {
     pub media_id: switchboard_domain::MediaId,
-    pub message_id: MessageId,
+    /// The message it came with; `None` for a file uploaded to send.
+    pub message_id: Option<MessageId>,
+    /// The name it was uploaded with.
+    pub filename: Option<String>,
     pub content_type: String,
     pub sha256: String,
     pub bytes: Vec<u8>,

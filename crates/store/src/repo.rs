@@ -436,9 +436,17 @@ pub trait EmailRepo: Send + Sync {
     ) -> StoreResult<()>;
 }
 
-/// Files downloaded from providers.
+/// Files downloaded from providers, and files uploaded to send.
 #[async_trait]
 pub trait MediaRepo: Send + Sync {
+    /// Keeps a file uploaded to send, under the name it was uploaded with.
+    async fn save_upload(
+        &self,
+        workspace_id: WorkspaceId,
+        file: &NewMedia,
+        filename: Option<&str>,
+        now: UnixMillis,
+    ) -> StoreResult<()>;
     /// Keeps the files fetched for a message and records its attachments as they now are
     /// (pointing at the files kept, or noting why a fetch failed), in one transaction.
     async fn save_media(

@@ -20,7 +20,7 @@ use crate::adapter::{
     ChannelAdapter, ChannelContext, OutboundRequest, ParseError, SendError, SendReceipt, VerifyError, WebhookReply,
     WebhookRequest,
 };
-pub use compose::{OutboundEmail, build_email};
+pub use compose::{EmailAttachment, OutboundEmail, build_email};
 pub use parse::{EmailFile, EmailParseError, ParseOptions, ParsedEmail, parse_email};
 pub use settings::{AfterImport, MailboxCredentials, MailboxSettings, Security, ServerSettings};
 

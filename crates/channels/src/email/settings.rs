@@ -48,6 +48,9 @@ pub struct MailboxSettings {
     /// The signature under every reply, in both the plain and the HTML part.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+    /// The branding template the HTML part is wrapped in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html_template: Option<String>,
     /// A certificate (PEM) to trust besides the public roots, for a server with its own CA.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trusted_certificate: Option<String>,

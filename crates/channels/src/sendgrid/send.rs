@@ -1,15 +1,18 @@
 //! `POST /v3/mail/send`: the reply as a plain-text and an HTML part, our Message-ID and the
-//! threading headers as custom headers, the `reply+…@` address as `reply_to`. SendGrid answers
+//! threading headers as custom headers, the `reply+…@` address as `reply_to`, files base64 in
+//! `attachments`. SendGrid answers
 //! 202 with the message's id in `X-Message-Id`; its errors are `{"errors":[{"message",
 //! "field"}]}`.
 
 use std::time::Duration;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::adapter::{ChannelContext, FailureKind, OutboundRequest, SendError, SendReceipt};
-use crate::email::compose::{html_from_text, plain_text_with_signature};
+use crate::email::compose::plain_text_with_signature;
 
 /// The Mail Send request for `message` from the channel's address.
 pub fn mail_send_body(channel: &ChannelContext, message: &OutboundRequest) -> Result<Value, SendError> {
@@ -36,12 +39,27 @@ pub fn mail_send_body(channel: &ChannelContext, message: &OutboundRequest) -> Re
         "subject": email.subject,
         "content": [
             { "type": "text/plain", "value": plain_text_with_signature(&message.body, email.signature.as_deref()) },
-            { "type": "text/html", "value": html_from_text(&message.body, email.signature.as_deref()) },
+            { "type": "text/html", "value": email.html_part(&message.body) },
         ],
         "headers": headers,
     });
     if let Some(reply_to) = &email.reply_to {
         body["reply_to"] = json!({ "email": reply_to });
+    }
+    if !email.attachments.is_empty() {
+        let files: Vec<serde_json::Value> = email
+            .attachments
+            .iter()
+            .map(|file| {
+                json!({
+                    "content": STANDARD.encode(&file.bytes),
+                    "type": file.content_type,
+                    "filename": file.filename,
+                    "disposition": "attachment",
+                })
+            })
+            .collect();
+        body["attachments"] = json!(files);
     }
     Ok(body)
 }

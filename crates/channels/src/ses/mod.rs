@@ -66,6 +66,8 @@ pub struct SesSettings {
     pub from_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub html_template: Option<String>,
 }
 
 impl SesSettings {

@@ -11,13 +11,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rand::RngExt;
 use serde_json::{Value, json};
 
 use super::event_webhook;
 use super::mail_send_validate::{FieldError, validate};
-use super::world::SentEmail;
+use super::world::{SentEmail, SentFile};
 use crate::server::Shared;
 
 /// SendGrid's limit on a whole Mail Send request.
@@ -95,6 +95,20 @@ fn sent_email(x_message_id: &str, api_key: &str, request: &Value) -> SentEmail {
         html: content("text/html"),
         reply_to: text(&request["reply_to"]["email"]),
         headers,
+        attachments: request["attachments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|file| {
+                let bytes = file["content"].as_str().and_then(|c| STANDARD.decode(c).ok()).unwrap_or_default();
+                SentFile {
+                    filename: text(&file["filename"]).unwrap_or_default(),
+                    content_type: text(&file["type"]),
+                    size_bytes: bytes.len(),
+                    bytes,
+                }
+            })
+            .collect(),
         status: "processed".to_owned(),
         api_key: api_key.to_owned(),
     }

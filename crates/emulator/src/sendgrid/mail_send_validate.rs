@@ -135,6 +135,17 @@ pub(crate) fn validate(body: &Value) -> Vec<FieldError> {
              but only one block is required.",
         )),
     }
+    for (i, file) in body.get("attachments").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        let content = file.get("content").and_then(Value::as_str).unwrap_or_default();
+        if content.is_empty() {
+            errors.push(error(&format!("attachments.{i}.content"), "The attachment content is required."));
+        } else if base64::Engine::decode(&base64::engine::general_purpose::STANDARD, content).is_err() {
+            errors.push(error(&format!("attachments.{i}.content"), "The attachment content must be base64 encoded."));
+        }
+        if file.get("filename").and_then(Value::as_str).is_none_or(str::is_empty) {
+            errors.push(error(&format!("attachments.{i}.filename"), "The attachment filename parameter is required."));
+        }
+    }
     if let Some(headers) = body.get("headers").and_then(Value::as_object) {
         for (name, value) in headers {
             if RESERVED_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {

@@ -29,7 +29,7 @@ pub(crate) mod world;
 pub use crate::customer_email::{InboundEmail, InboundFile};
 pub use handle::SendgridEmulator;
 pub use inbound_parse::InboundEmailDelivery;
-pub use world::SentEmail;
+pub use world::{SentEmail, SentFile};
 
 pub(crate) use control::{inbound as control_inbound, sent as control_sent};
 pub(crate) use mail_send::mail_send;

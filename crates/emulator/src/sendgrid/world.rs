@@ -39,11 +39,23 @@ pub struct SentEmail {
     pub reply_to: Option<String>,
     /// Custom headers (`Message-ID`, `In-Reply-To`, `References`), as sent.
     pub headers: HashMap<String, String>,
+    /// The files it carries, decoded.
+    pub attachments: Vec<SentFile>,
     /// The last event played for it (`processed`, `delivered`, `bounce`).
     pub status: String,
     /// The API key it was sent with (whose Event Webhook hears about it).
     #[serde(skip)]
     pub(crate) api_key: String,
+}
+
+/// A file of a sent email.
+#[derive(Clone, Debug, Serialize)]
+pub struct SentFile {
+    pub filename: String,
+    pub content_type: Option<String>,
+    #[serde(skip)]
+    pub bytes: Vec<u8>,
+    pub size_bytes: usize,
 }
 
 /// The SendGrid world.

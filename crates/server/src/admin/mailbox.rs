@@ -27,6 +27,8 @@ pub struct MailboxInput {
     pub from_name: Option<String>,
     /// The signature under every reply.
     pub signature: Option<String>,
+    /// The branding template the HTML part is wrapped in (see `outbound::email_branding`).
+    pub html_template: Option<String>,
     /// A certificate (PEM) to trust besides the public roots.
     pub trusted_certificate: Option<String>,
     pub credentials: MailboxCredentials,
@@ -47,6 +49,7 @@ pub async fn add_mailbox_channel(
     input: MailboxInput,
 ) -> anyhow::Result<Channel> {
     let address = EmailAddress::parse(&input.address)?;
+    super::check_branding(input.html_template.as_deref())?;
     let settings = MailboxSettings {
         imap: input.imap,
         smtp: input.smtp,
@@ -54,6 +57,7 @@ pub async fn add_mailbox_channel(
         after_import: input.move_to.map_or(AfterImport::MarkSeen, AfterImport::MoveTo),
         from_name: input.from_name,
         signature: input.signature,
+        html_template: input.html_template,
         trusted_certificate: input.trusted_certificate,
     };
     for (what, server) in [("IMAP", &settings.imap), ("SMTP", &settings.smtp)] {

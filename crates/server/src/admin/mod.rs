@@ -131,6 +131,14 @@ pub async fn add_twilio_channel(
     create_sealed(store, secrets, workspace, channel).await
 }
 
+/// Refuses an email channel's branding template that would not render.
+fn check_branding(template: Option<&str>) -> anyhow::Result<()> {
+    match template {
+        Some(template) => crate::outbound::email_branding::check(template).map_err(anyhow::Error::msg),
+        None => Ok(()),
+    }
+}
+
 /// A channel to create, its credentials still in the clear.
 struct ChannelToSeal {
     kind: ChannelKind,

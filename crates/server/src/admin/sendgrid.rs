@@ -28,6 +28,8 @@ pub struct SendgridInput {
     pub from_name: Option<String>,
     /// The signature under every reply.
     pub signature: Option<String>,
+    /// The branding template the HTML part is wrapped in (see `outbound::email_branding`).
+    pub html_template: Option<String>,
     /// Overrides the API base URL (the emulator, in tests and the demo).
     pub api_base_url: Option<String>,
 }
@@ -52,6 +54,7 @@ pub async fn add_sendgrid_channel(
     input: SendgridInput,
 ) -> anyhow::Result<SendgridChannel> {
     let address = EmailAddress::parse(&input.address)?;
+    super::check_branding(input.html_template.as_deref())?;
     if input.api_key.trim().is_empty() {
         bail!("the API key is empty (create one with Mail Send permission in SendGrid's settings)");
     }
@@ -73,6 +76,9 @@ pub async fn add_sendgrid_channel(
     }
     if let Some(signature) = input.signature {
         settings["signature"] = signature.into();
+    }
+    if let Some(template) = input.html_template {
+        settings["html_template"] = template.into();
     }
     let channel = ChannelToSeal {
         kind: ChannelKind::Email,

@@ -27,6 +27,8 @@ pub struct SesInput {
     pub from_name: Option<String>,
     /// The signature under every reply.
     pub signature: Option<String>,
+    /// The branding template the HTML part is wrapped in (see `outbound::email_branding`).
+    pub html_template: Option<String>,
     /// Overrides the SES endpoint (the emulator's, in tests and the demo).
     pub api_base_url: Option<String>,
 }
@@ -38,6 +40,7 @@ pub async fn add_ses_channel(
     input: SesInput,
 ) -> anyhow::Result<Channel> {
     let address = EmailAddress::parse(&input.address)?;
+    super::check_branding(input.html_template.as_deref())?;
     let region = input.region.trim().to_ascii_lowercase();
     if region.is_empty() || !region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
         bail!("the region is an AWS region name such as eu-west-1, not {:?}", input.region);
@@ -63,6 +66,7 @@ pub async fn add_ses_channel(
         api_base_url: input.api_base_url.map(|u| u.trim_end_matches('/').to_owned()),
         from_name: input.from_name,
         signature: input.signature,
+        html_template: input.html_template,
     };
     let channel = ChannelToSeal {
         kind: ChannelKind::Email,

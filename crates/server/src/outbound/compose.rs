@@ -68,6 +68,10 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
         }
         _ => {}
     }
+    let attachments = match kind {
+        ChannelKind::Email => super::email_attachments::resolve(state, workspace_id, &request.media_urls).await?,
+        _ => request.media_urls.iter().map(|url| Attachment::link(url.clone(), None)).collect(),
+    };
 
     let length = (kind == ChannelKind::Sms).then(|| segments::measure(&request.body));
     let write = OutboundWrite {
@@ -76,7 +80,7 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
         channel_id: request.channel_id,
         sender_kind: request.sender_kind,
         body: request.body.clone(),
-        attachments: request.media_urls.iter().map(|url| Attachment::link(url.clone(), None)).collect(),
+        attachments,
         content: request.content.clone(),
         reply_to: request.reply_to.clone(),
         email: None,
@@ -109,7 +113,8 @@ fn check_content(kind: ChannelKind, request: &SendRequest) -> Result<(), SendRef
     if len > max {
         return Err(SendRefusal::TooLong { kind, len, max });
     }
-    for url in &request.media_urls {
+    // An email's files are checked against the store when it is queued (`email_attachments`).
+    for url in request.media_urls.iter().filter(|_| kind != ChannelKind::Email) {
         if !(url.starts_with("https://") || url.starts_with("http://")) {
             return Err(SendRefusal::InvalidAddress(format!(
                 "media URL {url:?} must be an http(s) URL the provider can fetch"

@@ -2,7 +2,8 @@
 //! message so a retry sends the same Message-ID: the subject (the one the sender chose, else
 //! "Re: " and the subject of the email it answers, else a greeting from the business), our
 //! Message-ID, In-Reply-To and References pointing at the newest email of the conversation on the
-//! channel, and a `reply+<conversation>@` Reply-To.
+//! channel, and a `reply+<conversation>@` Reply-To; and how the channel presents it (the name
+//! beside its address, its signature, its branding template).
 
 use switchboard_channels::email::OutboundEmail;
 use switchboard_domain::Direction;
@@ -32,10 +33,11 @@ pub async fn settle_headers(
             .map(str::to_owned)
     };
     let from_name = setting("from_name");
-    let signature = setting("signature");
+    let branding =
+        Branding { from_name: from_name.clone(), signature: setting("signature"), template: setting("html_template") };
     let reply_to = Some(reply_address(message.conversation_id, &domain));
     if let Some(settled) = message.email.as_ref().filter(|e| e.message_id.is_some()) {
-        return Ok(outbound(settled, reply_to, from_name, signature));
+        return Ok(outbound(settled, reply_to, branding, &message.body));
     }
     let parent = state
         .store
@@ -69,7 +71,7 @@ pub async fn settle_headers(
         ..EmailDetails::default()
     };
     state.store.set_message_email(message.message_id, &settled).await?;
-    Ok(outbound(&settled, reply_to, from_name, signature))
+    Ok(outbound(&settled, reply_to, branding, &message.body))
 }
 
 /// Records the Message-ID a provider gave the email in place of ours, so answers naming it
@@ -86,19 +88,35 @@ pub async fn record_provider_message_id(
     Ok(())
 }
 
-fn outbound(
-    settled: &EmailDetails,
-    reply_to: Option<String>,
+/// How a channel presents its email: the name beside its address, the signature under every
+/// reply and the template the HTML part is wrapped in.
+struct Branding {
     from_name: Option<String>,
     signature: Option<String>,
-) -> OutboundEmail {
+    template: Option<String>,
+}
+
+fn outbound(settled: &EmailDetails, reply_to: Option<String>, branding: Branding, text: &str) -> OutboundEmail {
+    let html = branding.template.as_deref().and_then(|template| {
+        let rendered = super::email_branding::render(
+            template,
+            text,
+            branding.signature.as_deref(),
+            branding.from_name.as_deref(),
+            &settled.subject,
+        );
+        // A template is checked when it is saved; one that still fails leaves the plain layout.
+        rendered.inspect_err(|error| tracing::warn!(%error, "the branding template was not used")).ok()
+    });
     OutboundEmail {
         subject: settled.subject.clone(),
         message_id: settled.message_id.clone().unwrap_or_default(),
         in_reply_to: settled.in_reply_to.clone(),
         references: settled.references.clone(),
         reply_to,
-        from_name,
-        signature,
+        from_name: branding.from_name,
+        signature: branding.signature,
+        html,
+        attachments: Vec::new(),
     }
 }

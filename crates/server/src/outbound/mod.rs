@@ -4,6 +4,8 @@
 
 mod compose;
 pub mod email;
+pub mod email_attachments;
+pub mod email_branding;
 pub mod messaging;
 mod policy;
 mod rich;

@@ -142,13 +142,19 @@ async fn attempt(
         _ => false,
     };
     let email = match channel.record.kind {
-        ChannelKind::Email => Some(Box::new(crate::outbound::email::settle_headers(state, &channel, message).await?)),
+        ChannelKind::Email => {
+            let mut email = crate::outbound::email::settle_headers(state, &channel, message).await?;
+            email.attachments =
+                crate::outbound::email_attachments::load(state, message.workspace_id, &message.attachments).await?;
+            Some(Box::new(email))
+        }
         _ => None,
     };
     let request = OutboundRequest {
         to: message.to_address.clone(),
         body: message.body.clone(),
-        attachments: message.attachments.clone(),
+        // An email carries its files in `email`; other channels hand the provider links.
+        attachments: if channel.record.kind == ChannelKind::Email { Vec::new() } else { message.attachments.clone() },
         content: message.content.clone(),
         reply_to: message.reply_to.clone(),
         human_agent,

@@ -32,6 +32,7 @@ fn settings(servers: &MailServers) -> MailboxSettings {
         after_import: AfterImport::MarkSeen,
         from_name: Some("Riverside Vet".into()),
         signature: Some("Riverside Vet\n12 River Road".into()),
+        html_template: None,
         trusted_certificate: Some(servers.ca_pem.clone()),
     }
 }
@@ -58,6 +59,7 @@ pub async fn add_mailbox(app: &TestApp, servers: &MailServers, user: &str) -> Ch
         move_to: None,
         from_name: settings.from_name,
         signature: settings.signature,
+        html_template: settings.html_template,
         trusted_certificate: settings.trusted_certificate,
         credentials: credentials(servers, user),
     };

@@ -11,6 +11,9 @@ use super::TestApp;
 
 pub const ADDRESS: &str = "hello@riverside.test";
 pub const API_KEY: &str = "SG.emulator-test-key.0123456789";
+/// The channel's branding template.
+pub const BRANDING: &str =
+    "<div class=\"brand\" style=\"border-top:4px solid #0d9488\"><b>{{ from_name }}</b>{{ content }}</div>";
 
 /// The channel, the secret of its Inbound Parse URL, and the emulator's SendGrid side.
 pub struct SendgridChannel {
@@ -39,6 +42,7 @@ pub async fn add_sendgrid(app: &TestApp) -> SendgridChannel {
         api_key: API_KEY.into(),
         event_webhook_public_key: Some(sendgrid.verification_key()),
         from_name: Some("Riverside Vet".into()),
+        html_template: Some(BRANDING.into()),
         api_base_url: Some(sendgrid.base_url()),
         ..SendgridInput::default()
     };

@@ -37,6 +37,7 @@ fn migrator() -> Migrator {
         (11, "whatsapp matching", include_str!("migrations/0011_whatsapp_matching.sql")),
         (12, "early status details", include_str!("migrations/0012_early_status_details.sql")),
         (13, "email", include_str!("migrations/0013_email.sql")),
+        (14, "uploads", include_str!("migrations/0014_uploads.sql")),
     ])
 }
 

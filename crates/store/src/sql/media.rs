@@ -1,5 +1,5 @@
-//! Files downloaded from providers, kept in the database (so every node serves them) with their
-//! type, size and SHA-256.
+//! Files downloaded from providers, and files uploaded to send, kept in the database (so every
+//! node serves them) with their type, size and SHA-256.
 
 macro_rules! impl_media_repo {
     ($store:ty, $db:ty) => {
@@ -44,6 +44,30 @@ macro_rules! impl_media_repo {
                 Ok(())
             }
 
+            async fn save_upload(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                file: &$crate::model::NewMedia,
+                filename: Option<&str>,
+                now: $crate::model::UnixMillis,
+            ) -> $crate::StoreResult<()> {
+                sqlx::query(
+                    "insert into media (media_id, workspace_id, content_type, size_bytes, sha256, bytes, created_at, \
+                     filename) values ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(file.media_id.0)
+                .bind(workspace_id.0)
+                .bind(&file.content_type)
+                .bind(file.bytes.len() as i64)
+                .bind(&file.sha256)
+                .bind(&file.bytes)
+                .bind(now)
+                .bind(filename)
+                .execute(self.write_pool())
+                .await?;
+                Ok(())
+            }
+
             async fn get_media(
                 &self,
                 workspace_id: switchboard_domain::WorkspaceId,
@@ -58,7 +82,8 @@ macro_rules! impl_media_repo {
                 row.map(|row| {
                     Ok($crate::model::StoredMedia {
                         media_id: get!(&row, "media_id" as id MediaId),
-                        message_id: get!(&row, "message_id" as id MessageId),
+                        message_id: get!(&row, "message_id" as opt_id MessageId),
+                        filename: get!(&row, "filename"),
                         content_type: get!(&row, "content_type"),
                         sha256: get!(&row, "sha256"),
                         bytes: get!(&row, "bytes"),

@@ -33,6 +33,7 @@ fn migrator() -> Migrator {
         (10, "whatsapp matching", include_str!("migrations/0010_whatsapp_matching.sql")),
         (11, "early status details", include_str!("migrations/0011_early_status_details.sql")),
         (12, "email", include_str!("migrations/0012_email.sql")),
+        (13, "uploads", include_str!("migrations/0013_uploads.sql")),
     ])
 }
 

@@ -184,3 +184,23 @@ async fn the_importer_cursor_is_kept_per_mailbox() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_uploaded_file_is_kept_with_its_name_and_only_for_its_workspace() {
+    on_every_backend(|store, backend| async move {
+        let fx = workspace_with_sms_channel(&store, "Clinic").await;
+        let other = workspace_with_sms_channel(&store, "Other").await;
+        let file = NewMedia {
+            media_id: MediaId::new(),
+            content_type: "application/pdf".into(),
+            sha256: "ab".repeat(32),
+            bytes: b"%PDF-1.4".to_vec(),
+        };
+        store.save_upload(fx.workspace.workspace_id, &file, Some("invoice.pdf"), NOW).await.unwrap();
+        let kept = store.get_media(fx.workspace.workspace_id, file.media_id).await.unwrap().expect(backend);
+        assert_eq!((kept.filename.as_deref(), kept.message_id), (Some("invoice.pdf"), None), "{backend}");
+        assert_eq!(kept.bytes, file.bytes);
+        assert!(store.get_media(other.workspace.workspace_id, file.media_id).await.unwrap().is_none());
+    })
+    .await;
+}

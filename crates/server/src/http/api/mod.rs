@@ -47,6 +47,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/staff"),
     ("post", "/api/v1/messages"),
     ("get", "/api/v1/messages/{message_id}"),
+    ("post", "/api/v1/media"),
     ("get", "/api/v1/media/{media_id}"),
     ("get", "/api/v1/channels"),
     ("get", "/api/v1/channels/{channel_id}/templates"),

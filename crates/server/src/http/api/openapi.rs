@@ -11,7 +11,7 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/v1/openapi.json", get(|| async { Json(document()) }))
 }
 
-pub(super) fn problem_responses(codes: &[u16]) -> Value {
+pub(crate) fn problem_responses(codes: &[u16]) -> Value {
     let mut responses = serde_json::Map::new();
     for code in codes {
         responses.insert(code.to_string(), json!({ "$ref": format!("#/components/responses/Problem{code}") }));
@@ -19,7 +19,7 @@ pub(super) fn problem_responses(codes: &[u16]) -> Value {
     Value::Object(responses)
 }
 
-pub(super) fn merge(mut a: Value, b: Value) -> Value {
+pub(crate) fn merge(mut a: Value, b: Value) -> Value {
     if let (Some(a), Value::Object(b)) = (a.as_object_mut(), b) {
         a.extend(b);
     }
@@ -33,7 +33,7 @@ pub(super) fn ok(status: u16, schema: &str, description: &str) -> Value {
     }})
 }
 
-pub(super) fn path_id(name: &str) -> Value {
+pub(crate) fn path_id(name: &str) -> Value {
     json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string", "format": "uuid" } })
 }
 
@@ -55,7 +55,7 @@ fn paging() -> Vec<Value> {
 /// The whole document.
 pub fn document() -> Value {
     let mut document = core_document();
-    for more in [teamwork_paths(), super::templates::paths()] {
+    for more in [teamwork_paths(), super::templates::paths(), crate::http::media::paths()] {
         if let (Some(paths), Value::Object(more)) = (document["paths"].as_object_mut(), more) {
             paths.extend(more);
         }
@@ -240,7 +240,8 @@ fn components() -> Value {
                 "description": "Give exactly one of contact_id and to.", "properties": {
                 "channel_id": { "type": "string", "format": "uuid" }, "contact_id": { "type": "string", "format": "uuid" },
                 "to": { "type": "string", "description": "An address on the channel, e.g. +14155550123." },
-                "body": { "type": "string" }, "media_urls": { "type": "array", "items": { "type": "string", "format": "uri" } },
+                "body": { "type": "string" }, "media_urls": { "type": "array", "items": { "type": "string", "format": "uri-reference" },
+                    "description": "Links the provider fetches; on email, kept files (`/api/v1/media/{id}`, see POST /api/v1/media) the email carries." },
                 "content": { "$ref": "#/components/schemas/Content" },
                 "reply_to": { "type": "string", "description": "The provider id of the customer's message this one answers (WhatsApp)." } } },
             "Message": { "type": "object", "properties": {

@@ -78,11 +78,6 @@ pub(super) fn paths() -> Value {
             "get": { "summary": "The channel's WhatsApp message templates, as last synced", "parameters": [path_id("channel_id")],
                      "responses": merge(ok(200, "TemplateList", "Templates"), problem_responses(&[401, 404])) }
         },
-        "/api/v1/media/{media_id}": {
-            "get": { "summary": "A file a customer sent, as kept (a message's attachment url names it as /inbox/media/{media_id})",
-                     "parameters": [path_id("media_id")],
-                     "responses": merge(json!({ "200": { "description": "The file, with its content type" } }), problem_responses(&[401, 404])) }
-        },
         "/api/v1/channels/{channel_id}/templates/sync": {
             "post": { "summary": "Read the templates from the WhatsApp Business Account and keep them", "parameters": [path_id("channel_id")],
                       "responses": merge(ok(200, "TemplateList", "The templates now stored"), problem_responses(&[401, 404, 422, 502])) }
