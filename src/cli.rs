@@ -527,7 +527,7 @@ pub struct BenchInboxArgs {
     /// Messages per conversation.
     #[arg(long, default_value_t = 10)]
     pub messages_per_conversation: i64,
-    /// Requests per page kind (searches by words: a twentieth of it).
+    /// Requests per page kind (searches by a word every message has: a twentieth of it).
     #[arg(long, default_value_t = 200)]
     pub requests: usize,
     /// Only this backend (sqlite or postgres); both by default.

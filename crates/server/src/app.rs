@@ -91,7 +91,9 @@ impl Application {
         let mailboxes = state
             .config
             .run_workers
-            .then(|| tokio::spawn(crate::workers::mailbox::run(state.clone(), workers_stopped)));
+            .then(|| tokio::spawn(crate::workers::mailbox::run(state.clone(), workers_stopped.clone())));
+        // Search stays fast on a node that runs no other worker too.
+        let search_index = Some(tokio::spawn(crate::workers::search_index::run(state.clone(), workers_stopped)));
         let upkeep = tokio::spawn(async {
             let handle = crate::telemetry::prometheus();
             loop {
@@ -110,7 +112,7 @@ impl Application {
             .await;
         tracing::info!("no longer accepting requests; stopping workers");
         let _ = stop_workers.send(true);
-        for worker in [dispatcher, snoozes, mailboxes].into_iter().flatten() {
+        for worker in [dispatcher, snoozes, mailboxes, search_index].into_iter().flatten() {
             let _ = worker.await;
         }
         upkeep.abort();

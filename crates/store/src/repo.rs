@@ -329,6 +329,9 @@ pub trait TeamworkRepo: Send + Sync {
     async fn wake_snoozed(&self, now: UnixMillis) -> StoreResult<Vec<Conversation>>;
     /// When the next snoozed conversation wakes, if any is snoozed.
     async fn next_wake_at(&self) -> StoreResult<Option<UnixMillis>>;
+    /// Adds up to `batch` newly written messages to the index search by words reads; returns how
+    /// many. 0 when the index is current, and always on a backend whose index follows each write.
+    async fn index_message_words(&self, batch: usize) -> StoreResult<usize>;
 }
 
 /// Editing contacts: their name and channel preference, and merging two that are one person.

@@ -38,6 +38,7 @@ fn migrator() -> Migrator {
         (12, "early status details", include_str!("migrations/0012_early_status_details.sql")),
         (13, "email", include_str!("migrations/0013_email.sql")),
         (14, "uploads", include_str!("migrations/0014_uploads.sql")),
+        (15, "message words", include_str!("migrations/0015_message_words.sql")),
     ])
 }
 
@@ -46,6 +47,26 @@ impl PgStore {
     /// of data-modifying common table expressions.
     pub(crate) const SCRIPT_FORM: crate::sql::script::ScriptForm =
         crate::sql::script::ScriptForm::CommonTableExpressions;
+
+    /// A query for the conversations with a message holding every word (the last one as a
+    /// prefix), from the GIN index of the bodies' words (`0015_message_words.sql`).
+    pub(crate) fn push_message_words(sql: &mut sqlx::QueryBuilder<Postgres>, words: &[String]) {
+        let query: Vec<String> = words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| if i + 1 == words.len() { format!("{word}:*") } else { word.clone() })
+            .collect();
+        sql.push(
+            "select m.conversation_id from messages m where to_tsvector('simple', m.body) @@ to_tsquery('simple', ",
+        )
+        .push_bind(query.join(" & "))
+        .push(")");
+    }
+
+    /// The GIN index follows each write: nothing to catch up.
+    async fn index_words(&self, _batch: usize) -> StoreResult<usize> {
+        Ok(0)
+    }
 
     /// Two transactions about one sent message (its status report, the recording of its send)
     /// take this lock, held to their end, so that neither misses what the other wrote.

@@ -16,6 +16,12 @@ pub(crate) fn like_pattern(term: &str) -> String {
     pattern
 }
 
+/// The words of a search term for the message index: letters and digits, lowercase, at most
+/// eight (punctuation separates words, as the indexes read bodies).
+pub(crate) fn search_words(term: &str) -> Vec<String> {
+    term.split(|c: char| !c.is_alphanumeric()).filter(|word| !word.is_empty()).map(str::to_lowercase).take(8).collect()
+}
+
 /// A search term that is a whole phone number (with its `+` country code) or email address, as
 /// the identity it names.
 pub(crate) fn whole_identity(term: &str) -> Option<switchboard_domain::Identity> {
@@ -85,13 +91,28 @@ macro_rules! impl_inbox_repo {
                         .push_bind(workspace_id.0)
                         .push(")");
                 } else if let Some(search) = search {
+                    // The conversations that match are found first, as one set: those of the contacts
+                    // whose name or identity holds the term, and those with a message holding its
+                    // words (through the message index, never by reading every body). The list is
+                    // then that set, newest first, rather than a walk along every conversation.
                     let pattern = $crate::sql::inbox::like_pattern(search);
-                    sql.push(" and (lower(coalesce(k.display_name, '')) like ").push_bind(pattern.clone());
-                    sql.push(" escape '\\' or exists (select 1 from contact_identities i where i.contact_id = c.contact_id and lower(i.value) like ")
-                        .push_bind(pattern.clone());
-                    sql.push(" escape '\\') or exists (select 1 from messages m where m.conversation_id = c.conversation_id and lower(m.body) like ")
-                        .push_bind(pattern);
-                    sql.push(" escape '\\'))");
+                    sql.push(" and c.conversation_id in (select s.conversation_id from conversations s where s.workspace_id = ")
+                        .push_bind(workspace_id.0)
+                        .push(" and s.contact_id in (select n.contact_id from contacts n where n.workspace_id = ")
+                        .push_bind(workspace_id.0)
+                        .push(" and lower(coalesce(n.display_name, '')) like ")
+                        .push_bind(pattern.clone())
+                        .push(" escape '\\' union all select i.contact_id from contact_identities i where i.workspace_id = ")
+                        .push_bind(workspace_id.0)
+                        .push(" and lower(i.value) like ")
+                        .push_bind(pattern)
+                        .push(" escape '\\')");
+                    let words = $crate::sql::inbox::search_words(search);
+                    if !words.is_empty() {
+                        sql.push(" union all ");
+                        Self::push_message_words(&mut sql, &words);
+                    }
+                    sql.push(")");
                 }
                 if let Some((at, id)) = after {
                     sql.push(" and (c.updated_at < ").push_bind(at);
@@ -198,6 +219,15 @@ mod tests {
         assert!(whole_identity("5550123").is_none(), "part of a number is searched as text");
         assert!(whole_identity("+1").is_none());
         assert!(whole_identity("rex").is_none());
+    }
+
+    #[test]
+    fn a_search_is_split_into_lowercase_words_as_the_indexes_read_bodies() {
+        use super::search_words;
+        assert_eq!(search_words("Rex's  appointment, 10:30!"), ["rex", "s", "appointment", "10", "30"]);
+        assert_eq!(search_words("Café ÉTÉ"), ["café", "été"]);
+        assert!(search_words(" \"*() ").is_empty(), "nothing but punctuation searches no words");
+        assert_eq!(search_words("a b c d e f g h i j").len(), 8);
     }
 
     #[test]

@@ -139,6 +139,10 @@ macro_rules! impl_teamwork_repo {
                         .await?;
                 Ok(next)
             }
+
+            async fn index_message_words(&self, batch: usize) -> $crate::StoreResult<usize> {
+                self.index_words(batch).await
+            }
         }
     };
 }

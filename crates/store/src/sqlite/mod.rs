@@ -34,6 +34,7 @@ fn migrator() -> Migrator {
         (11, "early status details", include_str!("migrations/0011_early_status_details.sql")),
         (12, "email", include_str!("migrations/0012_email.sql")),
         (13, "uploads", include_str!("migrations/0013_uploads.sql")),
+        (14, "message words", include_str!("migrations/0014_message_words.sql")),
     ])
 }
 
@@ -41,6 +42,50 @@ impl SqliteStore {
     /// SQLite runs a string of several statements (with their parameters) in one call, so a
     /// batch's write script costs one round trip to the database thread.
     pub(crate) const SCRIPT_FORM: crate::sql::script::ScriptForm = crate::sql::script::ScriptForm::MultiStatement;
+
+    /// A query for the conversations with a message holding every word (the last one as a
+    /// prefix): from the FTS5 index, and among the few messages still queued for it, by their
+    /// text (`0014_message_words.sql`).
+    pub(crate) fn push_message_words(sql: &mut sqlx::QueryBuilder<Sqlite>, words: &[String]) {
+        let query: Vec<String> = words
+            .iter()
+            .enumerate()
+            .map(|(i, word)| if i + 1 == words.len() { format!("\"{word}\"*") } else { format!("\"{word}\"") })
+            .collect();
+        // `cross join` keeps the index first: it hands over the matching rows, each message is
+        // then found by its rowid (the other order reads every message).
+        sql.push(
+            "select m.conversation_id from messages_words w cross join messages m \
+             on m.rowid = w.rowid where messages_words match ",
+        )
+        .push_bind(query.join(" "))
+        .push(" union all select m.conversation_id from message_words_queue q cross join messages m on m.rowid = q.message_rowid where 1 = 1");
+        for word in words {
+            sql.push(" and lower(m.body) like ").push_bind(crate::sql::inbox::like_pattern(word)).push(" escape '\\'");
+        }
+    }
+
+    /// Moves up to `batch` queued messages into the word index, in one transaction.
+    async fn index_words(&self, batch: usize) -> StoreResult<usize> {
+        let mut tx = self.begin_write().await?;
+        let indexed = sqlx::query(
+            "insert into messages_words (rowid, body) select m.rowid, m.body from message_words_queue q \
+             join messages m on m.rowid = q.message_rowid order by q.message_rowid limit $1",
+        )
+        .bind(batch as i64)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query(
+            "delete from message_words_queue where message_rowid in \
+             (select message_rowid from message_words_queue order by message_rowid limit $1)",
+        )
+        .bind(batch as i64)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(indexed as usize)
+    }
 
     /// One writer connection already serialises every write: no lock needed.
     pub(crate) const STATUS_KEY_LOCK_SQL: Option<&'static str> = None;
