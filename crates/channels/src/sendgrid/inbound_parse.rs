@@ -105,7 +105,7 @@ fn form_fields(content_type: &str, body: &[u8]) -> Result<HashMap<String, Field>
 }
 
 /// What `attachment-info` says about one file.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 struct AttachmentInfo {
     #[serde(default)]
     filename: Option<String>,
@@ -163,11 +163,7 @@ fn reassemble(fields: &HashMap<String, Field>) -> Result<Vec<u8>, ParseError> {
     }
     for name in names {
         let field = &fields[name];
-        let info = infos.get(name.as_str()).map_or_else(AttachmentInfo::default, |i| AttachmentInfo {
-            filename: i.filename.clone(),
-            content_type: i.content_type.clone(),
-            content_id: i.content_id.clone(),
-        });
+        let info = infos.get(name.as_str()).cloned().unwrap_or_default();
         let filename = info.filename.or_else(|| field.filename.clone()).unwrap_or_else(|| name.clone());
         let content_type = info
             .content_type

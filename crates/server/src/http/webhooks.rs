@@ -134,7 +134,7 @@ pub(crate) async fn commit(
         provider,
         verification,
         content_type: content_type.to_owned(),
-        payload: String::from_utf8_lossy(body).into_owned(),
+        payload: logged_payload(body),
         events,
         media,
         received_at: now_ms(),
@@ -166,6 +166,19 @@ pub(crate) async fn commit(
     }
     tracing::debug!(outcome = outcome.summary(), "webhook stored");
     Ok(())
+}
+
+/// How much of a webhook the log keeps: a whole email may weigh 30 MB, kept already as its
+/// message and files.
+pub(crate) const LOGGED_BYTES: usize = 256 * 1024;
+
+/// The webhook as the log keeps it: whole, or its first [`LOGGED_BYTES`] and its size.
+fn logged_payload(body: &[u8]) -> String {
+    if body.len() <= LOGGED_BYTES {
+        return String::from_utf8_lossy(body).into_owned();
+    }
+    let kept = String::from_utf8_lossy(&body[..LOGGED_BYTES]);
+    format!("{kept}\n… ({} bytes in all; the first {LOGGED_BYTES} are kept here)", body.len())
 }
 
 pub(crate) async fn find_channel(

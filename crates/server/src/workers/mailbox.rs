@@ -28,8 +28,6 @@ const WAIT_FOR_MAIL: Duration = Duration::from_secs(60);
 const FETCH_BATCH: usize = 25;
 /// The longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
-/// How much of a raw email is kept in the webhook log (the message itself keeps its parts).
-const LOGGED_BYTES: usize = 256 * 1024;
 
 /// Runs one importer per mailbox channel until `shutdown` turns true.
 pub async fn run(state: AppState, mut shutdown: watch::Receiver<bool>) {
@@ -133,7 +131,6 @@ async fn store_email(
     options: &ParseOptions,
     raw: &[u8],
 ) -> anyhow::Result<()> {
-    let logged = &raw[..raw.len().min(LOGGED_BYTES)];
     let (events, media) = match parse_email(raw, options) {
         Ok(parsed) if parsed.message.email.as_ref().is_some_and(|e| e.automated == Some(Automated::OwnMessage)) => {
             tracing::warn!(channel_id = %channel.record.channel_id, "our own email came back (a mail loop); recorded, not stored as a message");
@@ -149,7 +146,7 @@ async fn store_email(
             (Vec::new(), Vec::new())
         }
     };
-    crate::http::webhooks::commit(state, channel, "imap", "message/rfc822", logged, events, media)
+    crate::http::webhooks::commit(state, channel, "imap", "message/rfc822", raw, events, media)
         .await
         .map_err(|problem| anyhow::anyhow!("storing the email failed: {}", problem.detail))
 }
