@@ -264,3 +264,28 @@ async fn a_file_uploaded_through_the_api_goes_out_attached_and_a_link_elsewhere_
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_customer_who_texts_and_then_emails_stays_one_contact_in_one_conversation() {
+    on_every_backend(|app| async move {
+        let sendgrid = add_sendgrid(&app).await;
+        app.customer_sms("+14155550177", "Hi, it's Renée. Can I email you the forms?").await;
+        let texted = conversation_messages(&app, 1).await;
+        let contact_id = texted[0]["contact_id"].as_str().unwrap().to_owned();
+        let added = app
+            .post(&format!("/api/v1/contacts/{contact_id}/identities"), &json!({ "kind": "email", "value": CUSTOMER }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(added.status(), 201, "{}", app.backend);
+
+        let email = InboundEmail::text(CUSTOMER, ADDRESS, "Forms", "Here are the forms.");
+        assert_eq!(sendgrid.sendgrid.send_inbound(email).await.unwrap().status, 200);
+        let messages = conversation_messages(&app, 2).await;
+        assert_eq!(messages[1]["body"], "Here are the forms.");
+        assert!(messages.iter().all(|m| m["contact_id"] == contact_id.as_str()), "{messages:#?}");
+        assert_ne!(messages[0]["channel_id"], messages[1]["channel_id"], "one conversation across SMS and email");
+        app
+    })
+    .await;
+}
