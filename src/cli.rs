@@ -98,6 +98,16 @@ pub struct ServeArgs {
     /// Graph API base URL for Meta (point it at an emulator for testing).
     #[arg(long, env = "SWITCHBOARD_META_GRAPH_BASE_URL", default_value = "https://graph.facebook.com")]
     pub meta_graph_base_url: String,
+    /// Mail Send base URL for SendGrid (point it at an emulator for testing).
+    #[arg(long, env = "SWITCHBOARD_SENDGRID_API_BASE_URL", default_value = "https://api.sendgrid.com")]
+    pub sendgrid_api_base_url: String,
+    /// SESv2 endpoint for Amazon SES; by default https://email.REGION.amazonaws.com.
+    #[arg(long, env = "SWITCHBOARD_SES_API_BASE_URL")]
+    pub ses_api_base_url: Option<String>,
+    /// An origin to trust for SNS certificates and subscription links besides AWS's SNS hosts
+    /// (an emulator's, for testing).
+    #[arg(long, env = "SWITCHBOARD_SNS_ORIGIN")]
+    pub sns_origin: Option<String>,
     /// The Meta app's secret, to verify the app-level webhook at /webhooks/meta.
     #[arg(long, env = "SWITCHBOARD_META_APP_SECRET", hide_env_values = true)]
     pub meta_app_secret: Option<String>,
