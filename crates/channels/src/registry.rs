@@ -52,11 +52,6 @@ impl AdapterRegistry {
         }
     }
 
-    /// The SES adapter itself, for its SNS certificate cache.
-    pub fn ses(&self) -> &SesAdapter {
-        &self.ses
-    }
-
     /// The Meta adapter itself, for what only Meta has: the app-level webhook and templates.
     pub fn meta(&self) -> &MetaAdapter {
         &self.meta

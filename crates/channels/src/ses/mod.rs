@@ -96,11 +96,6 @@ impl SesAdapter {
         let origins = SnsOrigins { extra: config.sns_origin.clone() };
         Self { config, client, origins, certificates }
     }
-
-    /// The certificates known so far, to add one to (tests and the demo).
-    pub fn certificates(&self) -> &CertificateCache {
-        &self.certificates
-    }
 }
 
 fn sns_message(request: &WebhookRequest<'_>) -> Result<SnsMessage, VerifyError> {

@@ -5,6 +5,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use serde_json::json;
 
 use super::send_email::mail_object;
@@ -109,7 +111,6 @@ impl SesEmulator {
             .ok_or_else(|| EmulatorError::UnknownNumber(format!("(no SES receipt rule for {domain})")))?;
         let message_id = email.message_id.clone().unwrap_or_else(|| format!("{}@mail.customer.example", sns::new_id()));
         let written = customer_email::write(&email, &message_id);
-        use base64::Engine as _;
         let ses_id: String = sns::new_id().replace('-', "");
         let body = json!({
             "notificationType": "Received",
@@ -131,7 +132,7 @@ impl SesEmulator {
                 "destination": [email.to],
                 "headersTruncated": false,
             },
-            "content": base64::engine::general_purpose::STANDARD.encode(&written.raw),
+            "content": STANDARD.encode(&written.raw),
         });
         let statuses = sns::publish(
             &self.shared,
