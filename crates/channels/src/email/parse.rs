@@ -28,6 +28,18 @@ pub struct ParseOptions {
     pub media_url_prefix: String,
 }
 
+impl ParseOptions {
+    /// The options for a channel's address: files up to [`super::MAX_ATTACHMENT_BYTES`], served
+    /// under [`super::MEDIA_PATH_PREFIX`].
+    pub fn for_address(our_address: &str) -> Self {
+        Self {
+            our_address: our_address.to_owned(),
+            max_attachment_bytes: super::MAX_ATTACHMENT_BYTES,
+            media_url_prefix: super::MEDIA_PATH_PREFIX.to_owned(),
+        }
+    }
+}
+
 /// A file that came inside the email, to keep with the message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmailFile {

@@ -13,11 +13,8 @@ use base64::engine::general_purpose::STANDARD;
 use mail_parser::{MessageParser, MimeHeaders, PartType};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
-use switchboard_domain::email_thread::Automated;
-use switchboard_domain::inbound::InboundEvent;
 
 use crate::adapter::{ChannelContext, ParseError, ParsedWebhook, VerifyError, WebhookRequest};
-use crate::email::{MAX_ATTACHMENT_BYTES, MEDIA_PATH_PREFIX, ParseOptions, parse_email};
 
 /// Accepts the request when the URL's last path segment or the Basic auth password is the
 /// channel's inbound secret.
@@ -52,17 +49,7 @@ pub(crate) fn parse(channel: &ChannelContext, request: &WebhookRequest<'_>) -> R
         Some(raw) => raw.data.clone(),
         None => reassemble(&fields)?,
     };
-    let options = ParseOptions {
-        our_address: channel.address.clone(),
-        max_attachment_bytes: MAX_ATTACHMENT_BYTES,
-        media_url_prefix: MEDIA_PATH_PREFIX.to_owned(),
-    };
-    let parsed = parse_email(&raw, &options).map_err(|e| ParseError::Malformed(e.to_string()))?;
-    if parsed.message.email.as_ref().is_some_and(|e| e.automated == Some(Automated::OwnMessage)) {
-        // Our own email came back (a mail loop): the webhook log keeps it, no message is made.
-        return Ok(ParsedWebhook { events: Vec::new(), files: Vec::new() });
-    }
-    Ok(ParsedWebhook { events: vec![InboundEvent::Message(parsed.message)], files: parsed.files })
+    crate::email::inbound_email(&raw, &channel.address)
 }
 
 /// The fields of a `multipart/form-data` body, by name. A form is MIME, so the mail parser

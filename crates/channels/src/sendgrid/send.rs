@@ -16,10 +16,7 @@ use crate::email::compose::plain_text_with_signature;
 
 /// The Mail Send request for `message` from the channel's address.
 pub fn mail_send_body(channel: &ChannelContext, message: &OutboundRequest) -> Result<Value, SendError> {
-    let email = message
-        .email
-        .as_deref()
-        .ok_or_else(|| SendError::permanent(None, "an email needs a subject and a Message-ID"))?;
+    let email = crate::email::outbound_email(message)?;
     let mut from = json!({ "email": channel.address });
     if let Some(name) = &email.from_name {
         from["name"] = json!(name);

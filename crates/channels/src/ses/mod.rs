@@ -20,7 +20,6 @@ use crate::adapter::{
     ChannelAdapter, ChannelContext, OutboundRequest, ParseError, ParsedWebhook, SendError, SendReceipt, VerifyError,
     WebhookReply, WebhookRequest,
 };
-use crate::email::{MAX_ATTACHMENT_BYTES, MEDIA_PATH_PREFIX, ParseOptions};
 pub use send::send_email_body;
 
 /// Adapter-wide settings.
@@ -153,12 +152,7 @@ impl ChannelAdapter for SesAdapter {
         if message.kind != "Notification" {
             return Ok(ParsedWebhook::default());
         }
-        let options = ParseOptions {
-            our_address: channel.address.clone(),
-            max_attachment_bytes: MAX_ATTACHMENT_BYTES,
-            media_url_prefix: MEDIA_PATH_PREFIX.to_owned(),
-        };
-        notifications::parse(&message.message, &options)
+        notifications::parse(&message.message, &channel.address)
     }
 
     async fn after_commit(&self, _channel: &ChannelContext, request: &WebhookRequest<'_>) -> Result<(), String> {

@@ -8,12 +8,10 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde::Deserialize;
-use switchboard_domain::email_thread::Automated;
 use switchboard_domain::inbound::{ConsentReport, InboundEvent, StatusUpdate};
 use switchboard_domain::{EmailAddress, Identity, MessageStatus};
 
 use crate::adapter::{ParseError, ParsedWebhook};
-use crate::email::{ParseOptions, parse_email};
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -93,7 +91,7 @@ struct Reject {
 }
 
 /// The events of one SES notification (the `Message` of an SNS notification).
-pub(crate) fn parse(message: &str, options: &ParseOptions) -> Result<ParsedWebhook, ParseError> {
+pub(crate) fn parse(message: &str, our_address: &str) -> Result<ParsedWebhook, ParseError> {
     let notification: Notification = serde_json::from_str(message)
         .map_err(|e| ParseError::Malformed(format!("the SNS message is not an SES notification: {e}")))?;
     let kind = notification.notification_type.clone().ok_or_else(|| {
@@ -110,7 +108,7 @@ pub(crate) fn parse(message: &str, options: &ParseOptions) -> Result<ParsedWebho
         Ok(ParsedWebhook { events: vec![InboundEvent::Status(update)], files: Vec::new() })
     };
     match kind.as_str() {
-        "Received" => received(&notification, options),
+        "Received" => received(&notification, our_address),
         "Send" => status(MessageStatus::Sent, None, None),
         "Delivery" => status(MessageStatus::Delivered, None, None),
         "Open" | "Click" => status(MessageStatus::Read, None, None),
@@ -153,7 +151,7 @@ pub(crate) fn parse(message: &str, options: &ParseOptions) -> Result<ParsedWebho
     }
 }
 
-fn received(notification: &Notification, options: &ParseOptions) -> Result<ParsedWebhook, ParseError> {
+fn received(notification: &Notification, our_address: &str) -> Result<ParsedWebhook, ParseError> {
     let content = notification.content.as_deref().ok_or_else(|| {
         ParseError::Malformed(
             "the notification has no content: deliver mail to SNS with the receipt rule's SNS action (not S3)".into(),
@@ -166,25 +164,12 @@ fn received(notification: &Notification, options: &ParseOptions) -> Result<Parse
             .map_err(|e| ParseError::Malformed(format!("the content is not base64: {e}")))?,
         _ => content.as_bytes().to_vec(),
     };
-    let parsed = parse_email(&raw, options).map_err(|e| ParseError::Malformed(e.to_string()))?;
-    if parsed.message.email.as_ref().is_some_and(|e| e.automated == Some(Automated::OwnMessage)) {
-        return Ok(ParsedWebhook::default());
-    }
-    Ok(ParsedWebhook { events: vec![InboundEvent::Message(parsed.message)], files: parsed.files })
+    crate::email::inbound_email(&raw, our_address)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::email::{MAX_ATTACHMENT_BYTES, MEDIA_PATH_PREFIX};
-
-    fn options() -> ParseOptions {
-        ParseOptions {
-            our_address: "hello@clinic.example".into(),
-            max_attachment_bytes: MAX_ATTACHMENT_BYTES,
-            media_url_prefix: MEDIA_PATH_PREFIX.into(),
-        }
-    }
 
     #[test]
     fn a_received_email_in_base64_or_utf8_becomes_a_message() {
@@ -197,7 +182,7 @@ mod tests {
                 "receipt": {"action": {"type": "SNS", "topicArn": "arn:aws:sns:us-east-1:1:in", "encoding": encoding}},
                 "content": content,
             });
-            let parsed = parse(&message.to_string(), &options()).unwrap();
+            let parsed = parse(&message.to_string(), "hello@clinic.example").unwrap();
             match parsed.events.as_slice() {
                 [InboundEvent::Message(m)] => {
                     assert_eq!(m.text, "Are you open on Saturday?");
@@ -215,7 +200,7 @@ mod tests {
             "bounce": {"bounceType": "Permanent", "bouncedRecipients": [{"emailAddress": "gone@example.com", "status": "5.1.1", "diagnosticCode": "smtp; 550 5.1.1 user unknown"}]},
             "mail": {"messageId": "0100-sent-1"},
         });
-        match parse(&bounce.to_string(), &options()).unwrap().events.as_slice() {
+        match parse(&bounce.to_string(), "hello@clinic.example").unwrap().events.as_slice() {
             [InboundEvent::Status(s)] => {
                 assert_eq!((s.provider_message_id.as_str(), s.status), ("0100-sent-1", MessageStatus::Failed));
                 assert_eq!(s.error_code.as_deref(), Some("5.1.1"));
@@ -228,15 +213,15 @@ mod tests {
             "complaint": {"complainedRecipients": [{"emailAddress": "Ann@Example.com"}], "complaintFeedbackType": "abuse"},
             "mail": {"messageId": "0100-sent-2"},
         });
-        match parse(&complaint.to_string(), &options()).unwrap().events.as_slice() {
+        match parse(&complaint.to_string(), "hello@clinic.example").unwrap().events.as_slice() {
             [InboundEvent::Consent(c)] => assert!(c.opted_out && c.who.value == "ann@example.com", "{c:?}"),
             other => panic!("{other:?}"),
         }
         let delivery = serde_json::json!({"notificationType": "Delivery", "mail": {"messageId": "0100-sent-3"}});
         assert!(matches!(
-            parse(&delivery.to_string(), &options()).unwrap().events.as_slice(),
+            parse(&delivery.to_string(), "hello@clinic.example").unwrap().events.as_slice(),
             [InboundEvent::Status(s)] if s.status == MessageStatus::Delivered
         ));
-        assert!(matches!(parse("[]", &options()), Err(ParseError::Malformed(_))));
+        assert!(matches!(parse("[]", "hello@clinic.example"), Err(ParseError::Malformed(_))));
     }
 }

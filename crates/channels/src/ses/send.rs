@@ -14,7 +14,6 @@ use serde_json::json;
 use super::SesCredentials;
 use super::sigv4::{self, AwsKey, Request};
 use crate::adapter::{ChannelContext, OutboundRequest, SendError, SendReceipt};
-use crate::email::build_email;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -34,12 +33,8 @@ pub fn send_email_body(
     message: &OutboundRequest,
     configuration_set: Option<&str>,
 ) -> Result<serde_json::Value, SendError> {
-    let email = message
-        .email
-        .as_deref()
-        .ok_or_else(|| SendError::permanent(None, "an email needs a subject and a Message-ID"))?;
-    let raw = build_email(&channel.address, &message.to, &message.body, email)
-        .map_err(|e| SendError::permanent(None, format!("the email could not be built: {e}")))?;
+    let email = crate::email::outbound_email(message)?;
+    let raw = crate::email::raw_email(channel, message)?;
     let mut body = json!({
         "FromEmailAddress": channel.address,
         "Destination": { "ToAddresses": [message.to] },

@@ -10,9 +10,7 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use switchboard_channels::email::imap::{ImapMailbox, Wakeup};
-use switchboard_channels::email::{
-    MAX_ATTACHMENT_BYTES, MEDIA_PATH_PREFIX, MailboxCredentials, MailboxSettings, ParseOptions, parse_email,
-};
+use switchboard_channels::email::{MailboxCredentials, MailboxSettings, ParseOptions, parse_email};
 use switchboard_domain::email_thread::Automated;
 use switchboard_domain::{ChannelId, Provider};
 use switchboard_store::model::MailboxCursor;
@@ -89,11 +87,7 @@ async fn import_session(state: &AppState, channel_id: ChannelId, backoff: &mut D
     let mut mailbox = ImapMailbox::connect(&settings, &credentials).await?;
     *backoff = Duration::from_secs(1);
     tracing::info!(%channel_id, folder = %settings.folder, idle = mailbox.supports("IDLE"), "mailbox connected");
-    let options = ParseOptions {
-        our_address: channel.record.address.clone(),
-        max_attachment_bytes: MAX_ATTACHMENT_BYTES,
-        media_url_prefix: MEDIA_PATH_PREFIX.to_owned(),
-    };
+    let options = ParseOptions::for_address(&channel.record.address);
     loop {
         let folder = mailbox.select().await?;
         let remembered = state.store.mailbox_cursor(channel_id).await?;

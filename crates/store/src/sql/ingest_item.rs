@@ -415,14 +415,18 @@ macro_rules! impl_ingest_item {
             }
 
             /// Applies a status report; false when it was stale. A report about a message whose
-            /// send is not recorded yet is kept and applied when the send is recorded; the two
-            /// wait for each other (`lock_status_key`) in a transaction of their own (a savepoint
-            /// inside a webhook's transaction).
+            /// send is not recorded yet is kept and applied when the send is recorded. Where
+            /// writers run concurrently the two wait for each other (`lock_status_key`) in a
+            /// transaction of their own (a savepoint inside a webhook's transaction).
             async fn ingest_status(
                 conn: &mut <$db as sqlx::Database>::Connection,
                 write: &$crate::writes::InboundWrite,
                 update: &switchboard_domain::inbound::StatusUpdate,
             ) -> $crate::StoreResult<bool> {
+                if Self::STATUS_KEY_LOCK_SQL.is_none() {
+                    // One writer: nothing can come between, and no transaction is worth its cost.
+                    return Self::apply_status(&mut *conn, write, update).await;
+                }
                 let mut tx = sqlx::Connection::begin(&mut *conn).await?;
                 Self::lock_status_key(&mut *tx, write.channel_id, &update.provider_message_id).await?;
                 let applied = Self::apply_status(&mut *tx, write, update).await?;

@@ -1,6 +1,8 @@
+use switchboard_domain::inbound::InboundEvent;
 use switchboard_domain::{ChannelId, ChannelKind};
 
 use super::*;
+use crate::email::MEDIA_PATH_PREFIX;
 
 const BOUNDARY: &str = "xYzZY";
 
