@@ -101,6 +101,9 @@ pub struct ServeArgs {
     /// Mail Send base URL for SendGrid (point it at an emulator for testing).
     #[arg(long, env = "SWITCHBOARD_SENDGRID_API_BASE_URL", default_value = "https://api.sendgrid.com")]
     pub sendgrid_api_base_url: String,
+    /// Bot API base URL for Telegram (point it at an emulator for testing).
+    #[arg(long, env = "SWITCHBOARD_TELEGRAM_API_BASE_URL", default_value = "https://api.telegram.org")]
+    pub telegram_api_base_url: String,
     /// SESv2 endpoint for Amazon SES; by default https://email.REGION.amazonaws.com.
     #[arg(long, env = "SWITCHBOARD_SES_API_BASE_URL")]
     pub ses_api_base_url: Option<String>,
@@ -313,6 +316,27 @@ pub enum ChannelAddCommand {
         #[arg(long)]
         api_base_url: Option<String>,
         /// The URL SendGrid reaches the server at, for the URLs printed.
+        #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
+    /// Connect a Telegram bot: checks the token with getMe and points the bot's updates at this
+    /// server with setWebhook and a random secret token. The server must be reachable at the
+    /// public URL over HTTPS (Telegram's rule) for updates to arrive.
+    ///
+    /// Example: switchboard channel add telegram --workspace Clinic
+    ///          --bot-token 123456789:AAE... --public-url https://hub.example.com
+    Telegram {
+        #[arg(long)]
+        workspace: String,
+        /// The token @BotFather gave when the bot was created.
+        #[arg(long, env = "TELEGRAM_BOT_TOKEN", hide_env_values = true)]
+        bot_token: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Another Bot API base URL (the emulator's).
+        #[arg(long)]
+        api_base_url: Option<String>,
+        /// The URL Telegram reaches the server at; updates are posted to it.
         #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },

@@ -4,7 +4,8 @@ use switchboard_channels::email::{MailboxCredentials, ServerSettings};
 use switchboard_domain::{ChannelKind, SenderKind};
 use switchboard_server::Application;
 use switchboard_server::admin::{
-    self, MailboxInput, MetaMessagingInput, MetaWhatsappInput, SendgridInput, SesInput, TwilioChannelInput,
+    self, MailboxInput, MetaMessagingInput, MetaWhatsappInput, SendgridInput, SesInput, TelegramInput,
+    TwilioChannelInput,
 };
 use switchboard_server::config::Config;
 use switchboard_server::outbound::{Recipient, SendRequest, queue_send};
@@ -177,6 +178,31 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
                 format!(
                     "Connected mailbox {} ({}). A running server reads its new mail within a minute.",
                     view.id, view.address
+                )
+            });
+        }
+        ChannelCommand::Add(ChannelAddCommand::Telegram { workspace, bot_token, name, api_base_url, public_url }) => {
+            let secrets = super::secret_box(cli)?;
+            let workspace = admin::find_workspace(&store, workspace).await?;
+            let adapter = switchboard_channels::telegram::TelegramAdapter::new(
+                Default::default(),
+                switchboard_channels::http::client(),
+            );
+            let public_url = public_url.trim_end_matches('/');
+            let input = TelegramInput {
+                name: name.clone(),
+                bot_token: bot_token.clone(),
+                public_url: public_url.to_owned(),
+                api_base_url: api_base_url.clone(),
+            };
+            let created = admin::add_telegram_channel(&store, &secrets, &adapter, &workspace, input).await?;
+            let view = switchboard_server::http::views::ChannelView::new(created.channel, public_url);
+            let answer = serde_json::json!({ "channel": &view, "bot_username": created.bot.username });
+            print(cli.json, &answer, || {
+                format!(
+                    "Connected the Telegram bot {} (@{}) as channel {}.
+                     Its updates now go to {} (set with setWebhook; nothing to paste).",
+                    created.bot.first_name, created.bot.username, view.id, view.webhook_url
                 )
             });
         }

@@ -13,6 +13,7 @@ pub async fn run(cli: &Cli, args: &ServeArgs) -> anyhow::Result<()> {
     config.providers.twilio.api_base_url = args.twilio_api_base_url.clone();
     config.providers.meta.graph_base_url = args.meta_graph_base_url.clone();
     config.providers.sendgrid.api_base_url = args.sendgrid_api_base_url.clone();
+    config.providers.telegram.api_base_url = args.telegram_api_base_url.clone();
     config.providers.ses.api_base_url = args.ses_api_base_url.clone().filter(|s| !s.is_empty());
     config.providers.ses.sns_origin = args.sns_origin.clone().filter(|s| !s.is_empty());
     config.providers.meta.app_secret = args.meta_app_secret.clone().filter(|s| !s.is_empty());

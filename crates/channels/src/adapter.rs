@@ -3,6 +3,8 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
+
+pub use crate::media::{FetchedMedia, MediaError};
 use switchboard_domain::inbound::InboundEvent;
 use switchboard_domain::{Attachment, ChannelId, ChannelKind, Content, Provider};
 
@@ -64,6 +66,10 @@ pub enum VerifyError {
     BadSignature(&'static str),
     #[error("the body does not match its bodySHA256 parameter")]
     BodyHashMismatch,
+    /// A shared secret the provider presents (Telegram's secret token) is missing or wrong:
+    /// answered 401.
+    #[error("the {0} header is missing or does not match the channel's secret; set the webhook again")]
+    BadSecret(&'static str),
     #[error("the channel has no usable credentials: {0}")]
     Credentials(String),
     /// Signed, perhaps, but by someone this channel does not listen to (another SNS topic).
@@ -227,6 +233,17 @@ pub trait ChannelAdapter: Send + Sync {
     /// Does what the provider asks once the webhook is stored (confirming a subscription).
     async fn after_commit(&self, _channel: &ChannelContext, _request: &WebhookRequest<'_>) -> Result<(), String> {
         Ok(())
+    }
+
+    /// Downloads a file a customer sent that the provider keeps for us, by the provider's id for
+    /// it (an attachment's `provider_media_id`), at most `max_bytes` long.
+    async fn fetch_media(
+        &self,
+        _channel: &ChannelContext,
+        _media_id: &str,
+        _max_bytes: u64,
+    ) -> Result<FetchedMedia, MediaError> {
+        Err(MediaError::Permanent(format!("{} keeps no files to fetch", self.provider())))
     }
 
     /// Hands a message to the provider.

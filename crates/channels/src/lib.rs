@@ -9,10 +9,12 @@ pub mod adapter;
 mod der;
 pub mod email;
 pub mod http;
+pub mod media;
 pub mod meta;
 pub mod registry;
 pub mod sendgrid;
 pub mod ses;
+pub mod telegram;
 pub mod twilio;
 
 pub use adapter::*;

@@ -9,6 +9,7 @@ use crate::email::MailboxAdapter;
 use crate::meta::{MetaAdapter, MetaConfig};
 use crate::sendgrid::{SendgridAdapter, SendgridConfig};
 use crate::ses::{SesAdapter, SesConfig};
+use crate::telegram::{TelegramAdapter, TelegramConfig};
 use crate::twilio::{TwilioAdapter, TwilioConfig};
 
 /// Every adapter of this build, by provider.
@@ -19,6 +20,7 @@ pub struct AdapterRegistry {
     mailbox: Arc<MailboxAdapter>,
     sendgrid: Arc<SendgridAdapter>,
     ses: Arc<SesAdapter>,
+    telegram: Arc<TelegramAdapter>,
 }
 
 /// Provider settings that are not per channel.
@@ -28,6 +30,7 @@ pub struct ProvidersConfig {
     pub meta: MetaConfig,
     pub sendgrid: SendgridConfig,
     pub ses: SesConfig,
+    pub telegram: TelegramConfig,
 }
 
 impl AdapterRegistry {
@@ -38,7 +41,8 @@ impl AdapterRegistry {
             meta: Arc::new(MetaAdapter::new(config.meta, client.clone())),
             mailbox: Arc::new(MailboxAdapter::default()),
             sendgrid: Arc::new(SendgridAdapter::new(config.sendgrid, client.clone())),
-            ses: Arc::new(SesAdapter::new(config.ses, client)),
+            ses: Arc::new(SesAdapter::new(config.ses, client.clone())),
+            telegram: Arc::new(TelegramAdapter::new(config.telegram, client)),
         }
     }
 
@@ -49,11 +53,17 @@ impl AdapterRegistry {
             Provider::Mailbox => self.mailbox.clone(),
             Provider::Sendgrid => self.sendgrid.clone(),
             Provider::Ses => self.ses.clone(),
+            Provider::Telegram => self.telegram.clone(),
         }
     }
 
     /// The Meta adapter itself, for what only Meta has: the app-level webhook and templates.
     pub fn meta(&self) -> &MetaAdapter {
         &self.meta
+    }
+
+    /// The Telegram adapter itself, for connecting a bot (`getMe`, `setWebhook`).
+    pub fn telegram(&self) -> &TelegramAdapter {
+        &self.telegram
     }
 }

@@ -44,5 +44,7 @@ named_enum! {
         Sendgrid = "sendgrid",
         /// Amazon SES: SendEmail out, receipt rules through SNS in, SNS for delivery.
         Ses = "ses",
+        /// Telegram's Bot API: one channel per bot, updates by webhook.
+        Telegram = "telegram",
     }
 }

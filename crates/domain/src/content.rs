@@ -1,8 +1,8 @@
 //! Rich content: what a message carries beyond its text and attachments on the channels that
-//! have more (WhatsApp, Instagram, Messenger): a location, shared contact cards, the button,
-//! list row or quick reply a customer picked, a reaction, a story reply or mention, a template,
-//! the buttons or list we offered, and anything a provider sent that we do not understand, kept
-//! raw so that nothing is dropped.
+//! have more (WhatsApp, Instagram, Messenger, Telegram): a location, shared contact cards, the
+//! button, list row or quick reply a customer picked, a reaction, a story reply or mention, a
+//! template, the buttons, list or keyboard we offered, and anything a provider sent that we do
+//! not understand, kept raw so that nothing is dropped.
 
 use serde::{Deserialize, Serialize};
 
@@ -52,6 +52,14 @@ pub enum Content {
     Buttons { buttons: Vec<ReplyButton> },
     /// A list the customer picks one row from.
     List { button: String, sections: Vec<ListSection> },
+    /// Answers the customer's app offers in place of its keyboard (Telegram's reply keyboard);
+    /// pressing one sends its text as the customer's message.
+    Keyboard {
+        options: Vec<String>,
+        /// The keyboard hides once the customer used it.
+        #[serde(default)]
+        one_time: bool,
+    },
     /// A message of a type we cannot read; the provider's own description and payload are kept.
     Unsupported { provider_type: String, detail: String, raw: serde_json::Value },
 }
@@ -115,6 +123,8 @@ pub enum InvalidContent {
         "a list has a button label of 1 to 20 characters and 1 to 10 rows in all, each with a title of 1 to 24 characters and a distinct id"
     )]
     List,
+    #[error("a keyboard has 1 to 12 answers of 1 to 64 characters each")]
+    Keyboard,
     #[error("a reaction names the message it reacts to")]
     Reaction,
     #[error("a template needs a name and a language code such as en_US")]
@@ -140,6 +150,12 @@ impl Content {
                 if rows.is_empty() || rows.len() > 10 || !rows_ok || !label_ok || !distinct(rows.iter().map(|r| &r.id))
                 {
                     return Err(InvalidContent::List);
+                }
+            }
+            Self::Keyboard { options, .. } => {
+                let options_ok = options.iter().all(|o| (1..=64).contains(&o.trim().chars().count()));
+                if options.is_empty() || options.len() > 12 || !options_ok {
+                    return Err(InvalidContent::Keyboard);
                 }
             }
             Self::Reaction { to, .. } if to.trim().is_empty() => return Err(InvalidContent::Reaction),
@@ -175,7 +191,7 @@ impl Content {
             Self::StoryReply { .. } => "Replied to your story".to_owned(),
             Self::StoryMention { .. } => "Mentioned you in their story".to_owned(),
             Self::Template(t) => format!("Template {}", t.name),
-            Self::Buttons { .. } | Self::List { .. } => String::new(),
+            Self::Buttons { .. } | Self::List { .. } | Self::Keyboard { .. } => String::new(),
             Self::Unsupported { detail, .. } => format!("Unsupported message: {detail}"),
         }
     }
@@ -225,6 +241,18 @@ mod tests {
             |n| Content::List { button: "Choose".into(), sections: vec![ListSection { title: None, rows: rows(n) }] };
         assert!(list(10).check_sendable().is_ok());
         assert_eq!(list(11).check_sendable(), Err(InvalidContent::List));
+    }
+
+    #[test]
+    fn a_keyboard_has_one_to_twelve_short_answers() {
+        let keyboard = |options: &[&str]| Content::Keyboard {
+            options: options.iter().map(|o| o.to_string()).collect(),
+            one_time: true,
+        };
+        assert!(keyboard(&["Yes", "No"]).check_sendable().is_ok());
+        assert_eq!(keyboard(&[]).check_sendable(), Err(InvalidContent::Keyboard));
+        assert_eq!(keyboard(&["Yes", " "]).check_sendable(), Err(InvalidContent::Keyboard));
+        assert_eq!(keyboard(&["x"; 13]).check_sendable(), Err(InvalidContent::Keyboard));
     }
 
     #[test]

@@ -7,9 +7,13 @@ use crate::channel::ChannelKind;
 use crate::content::Content;
 use crate::email_thread::EmailDetails;
 use crate::identity::Identity;
+use crate::ids::ContactId;
 use crate::message::{Attachment, MessageStatus};
 
 /// One fact carried by a webhook.
+// Most events are messages: boxing the largest variant would cost an allocation per message on
+// the ingest path to save bytes on the rarer ones.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum InboundEvent {
@@ -17,6 +21,8 @@ pub enum InboundEvent {
     Status(StatusUpdate),
     ReadUpTo(ReadUpTo),
     Consent(ConsentReport),
+    Edit(MessageEdit),
+    Unsupported(UnsupportedUpdate),
 }
 
 /// A message a customer sent us.
@@ -42,6 +48,37 @@ pub struct InboundMessage {
     /// The email's subject, threading headers and the parts kept apart from the new text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<Box<EmailDetails>>,
+    /// The reference a link the customer followed carried (Telegram's `/start` payload), so that
+    /// a customer we know elsewhere stays one contact.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub referral: Option<Referral>,
+}
+
+/// A reference to a contact, carried by a link we gave the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Referral {
+    /// The reference as the link carried it.
+    pub reference: String,
+    /// The contact it names, once its signature is checked; an unchecked reference names nobody.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<ContactId>,
+}
+
+/// The customer changed the text of a message they sent earlier.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MessageEdit {
+    pub provider_message_id: String,
+    pub text: String,
+    /// When they changed it, in milliseconds since the Unix epoch.
+    pub edited_at: i64,
+}
+
+/// A webhook of a kind we do not handle (a poll, a channel post, ...): kept and shown, never
+/// refused, so that the provider does not retry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsupportedUpdate {
+    /// The provider's name for it (`poll`, `channel_post`).
+    pub what: String,
 }
 
 /// The customer read everything we sent them on the channel up to a time (Messenger reports

@@ -109,6 +109,10 @@ pub enum EmulatorError {
     UnknownMessage(String),
     /// The HTTP request to our server failed (or was refused, e.g. not loopback).
     Http(String),
+    /// What was asked cannot happen (e.g. pressing a button a message does not have).
+    Invalid(String),
+    /// What a `wait_for_…` call waited for did not happen in time.
+    Timeout(String),
 }
 
 impl std::fmt::Display for EmulatorError {
@@ -118,6 +122,8 @@ impl std::fmt::Display for EmulatorError {
             Self::UnknownAccount(a) => write!(f, "no account {a} is registered with the emulator"),
             Self::UnknownMessage(m) => write!(f, "the emulator knows no message {m}"),
             Self::Http(e) => write!(f, "webhook request failed: {e}"),
+            Self::Invalid(e) => write!(f, "invalid emulator request: {e}"),
+            Self::Timeout(e) => write!(f, "timed out waiting: {e}"),
         }
     }
 }

@@ -46,6 +46,11 @@ impl EmulatorHandle {
         crate::ses::SesEmulator::from_shared(self.shared.clone())
     }
 
+    /// The Telegram Bot API side of this emulator, on the same server and base URL.
+    pub fn telegram(&self) -> crate::telegram::TelegramEmulator {
+        crate::telegram::TelegramEmulator::from_shared(self.shared.clone())
+    }
+
     /// Registers an account and its auth token (HTTP Basic password and signing key).
     pub fn add_account(&self, account_sid: &str, auth_token: &str) {
         self.shared.state.update(|w| w.accounts.insert(account_sid.to_owned(), auth_token.to_owned()));

@@ -1,5 +1,6 @@
-//! Emulator of Twilio's Programmable Messaging API, Meta's WhatsApp Cloud API, and SendGrid's
-//! and Amazon SES's email APIs, for tests and `switchboard demo`, all on one HTTP server.
+//! Emulator of Twilio's Programmable Messaging API, Meta's WhatsApp Cloud API, SendGrid's and
+//! Amazon SES's email APIs, and Telegram's Bot API, for tests and `switchboard demo`, all on one
+//! HTTP server.
 //!
 //! It serves the Messages REST API (`/2010-04-01/Accounts/{AccountSid}/Messages.json`)
 //! with Twilio's request validation and error bodies, plays the part of Twilio towards
@@ -7,7 +8,9 @@
 //! control API under `/_emulator` for humans. The [`meta`] module does the same for the
 //! Graph API's WhatsApp endpoints (`/v23.0/{phone_number_id}/messages`, …), and the
 //! [`sendgrid`] and [`ses`] modules for email (SendGrid's Mail Send, Event Webhook and Inbound
-//! Parse; Amazon SES's SendEmail and its SNS notifications).
+//! Parse; Amazon SES's SendEmail and its SNS notifications), and the [`telegram`] module for
+//! Telegram bots (the Bot API at `/bot<token>/<method>`, and customers' updates posted to the
+//! bot's webhook).
 //!
 //! By design it depends on no other crate of the workspace: it computes the providers'
 //! signatures and payloads on its own, so that a bug shared with our adapters cannot
@@ -43,6 +46,7 @@ mod server;
 pub mod ses;
 pub mod signature;
 mod state;
+pub mod telegram;
 mod validation;
 mod webhooks;
 

@@ -1,6 +1,7 @@
-//! The HTTP server: binds the listener, routes Twilio's API, Meta's Graph API (by the
-//! fallback, as its paths start with a version segment) and the `/_emulator` control API,
-//! and holds what every request handler and background task shares.
+//! The HTTP server: binds the listener, routes Twilio's API, Telegram's Bot API and Meta's
+//! Graph API (both by the fallback, as their paths start with a `bot<token>` or version segment),
+//! the other providers' APIs and the `/_emulator` control API, and holds what every request
+//! handler and background task shares.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use axum::routing::{get, post};
 use tokio::sync::watch;
 
 use crate::state::State;
-use crate::{EmulatorConfig, EmulatorHandle, control, messages_api, meta, sendgrid, ses};
+use crate::{EmulatorConfig, EmulatorHandle, control, messages_api, meta, sendgrid, ses, telegram};
 
 /// Largest request body the server reads (Meta's limit for uploaded documents).
 const MAX_BODY_BYTES: usize = 100 * 1024 * 1024;
@@ -88,7 +89,10 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/_emulator/ses/sent", get(ses::control_sent))
         .route("/_emulator/sendgrid/inbound", post(sendgrid::control_inbound))
         .route("/_emulator/sendgrid/sent", get(sendgrid::control_sent))
-        .fallback(meta::graph_or_not_found)
+        .route("/_emulator/telegram/{username}/send", post(telegram::control_send))
+        .route("/_emulator/telegram/{username}/sent", get(telegram::control_sent))
+        .route("/file/{bot_segment}/{*file_path}", get(telegram::file_download))
+        .fallback(telegram::bot_api_or_graph)
         // Media uploads: Meta accepts documents up to 100 MB.
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(shared)

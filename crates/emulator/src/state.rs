@@ -1,6 +1,6 @@
 //! The emulator's in-memory world (accounts, numbers, messages, opt-outs, injected
-//! failures, and the Meta part's own world) behind one lock, plus an event counter that
-//! waiters watch so tests can await changes without polling.
+//! failures, and the Meta, SendGrid, SES and Telegram parts' own worlds) behind one lock,
+//! plus an event counter that waiters watch so tests can await changes without polling.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
@@ -81,6 +81,7 @@ pub(crate) struct World {
     pub meta: crate::meta::world::MetaWorld,
     pub sendgrid: crate::sendgrid::world::SendgridWorld,
     pub ses: crate::ses::world::SesWorld,
+    pub telegram: crate::telegram::world::TelegramWorld,
 }
 
 impl World {

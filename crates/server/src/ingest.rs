@@ -92,7 +92,8 @@ fn partition(write: &InboundWrite) -> usize {
         Some(InboundEvent::Status(update)) => update.provider_message_id.hash(&mut hasher),
         Some(InboundEvent::ReadUpTo(read)) => read.reader.value.hash(&mut hasher),
         Some(InboundEvent::Consent(report)) => report.who.value.hash(&mut hasher),
-        None => {}
+        Some(InboundEvent::Edit(edit)) => edit.provider_message_id.hash(&mut hasher),
+        Some(InboundEvent::Unsupported(_)) | None => {}
     }
     hasher.finish() as usize
 }

@@ -16,6 +16,7 @@ pub mod ingest;
 pub mod live;
 pub mod outbound;
 pub mod passwords;
+pub mod referrals;
 pub mod rejections;
 pub mod secrets;
 pub mod state;

@@ -20,6 +20,8 @@ const NONCE_LEN: usize = 24;
 #[derive(Clone)]
 pub struct SecretBox {
     cipher: XChaCha20Poly1305,
+    /// A key of its own for signing what we hand out (links), derived from the same key.
+    signing_key: [u8; 32],
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -40,7 +42,18 @@ impl std::fmt::Debug for SecretBox {
 
 impl SecretBox {
     pub fn from_key(key: &[u8; 32]) -> Self {
-        Self { cipher: XChaCha20Poly1305::new(key.into()) }
+        use hmac::Mac;
+        let mut derive = hmac::Hmac::<sha2::Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+        derive.update(b"switchboard signing key v1");
+        Self { cipher: XChaCha20Poly1305::new(key.into()), signing_key: derive.finalize().into_bytes().into() }
+    }
+
+    /// An HMAC-SHA256 of `message` under the deployment's signing key.
+    pub fn sign(&self, message: &[u8]) -> [u8; 32] {
+        use hmac::Mac;
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(&self.signing_key).expect("HMAC takes any key length");
+        mac.update(message);
+        mac.finalize().into_bytes().into()
     }
 
     /// Loads the key from its source, creating the key file (mode 0600) when it is missing.

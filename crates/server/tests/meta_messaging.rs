@@ -116,6 +116,7 @@ async fn wrote_days_ago(app: &TestApp, channel: &switchboard_store::model::Chann
             content: None,
             reply_to: None,
             email: None,
+            referral: None,
         })],
         media: Vec::new(),
         received_at: now - ago,

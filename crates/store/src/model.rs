@@ -130,6 +130,14 @@ impl StatusTimes {
     }
 }
 
+/// A text a message had before the customer edited it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MessageEditRecord {
+    /// When the customer replaced it.
+    pub replaced_at: UnixMillis,
+    pub body: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Message {
     pub message_id: MessageId,
@@ -162,6 +170,8 @@ pub struct Message {
     #[serde(skip)]
     pub request_fingerprint: Option<String>,
     pub times: StatusTimes,
+    /// When the customer last changed the text (Telegram lets them); see `message_edits`.
+    pub edited_at: Option<UnixMillis>,
     pub created_at: UnixMillis,
 }
 

@@ -146,6 +146,12 @@ pub trait MessageRepo: Send + Sync {
         limit: u32,
     ) -> StoreResult<Page<Message>>;
     async fn get_message(&self, workspace_id: WorkspaceId, message_id: MessageId) -> StoreResult<Option<Message>>;
+    /// The texts an edited message had before, oldest first.
+    async fn message_edits(
+        &self,
+        workspace_id: WorkspaceId,
+        message_id: MessageId,
+    ) -> StoreResult<Vec<crate::model::MessageEditRecord>>;
     /// The outbound message an `Idempotency-Key` already produced in this workspace.
     async fn find_message_by_idempotency_key(
         &self,

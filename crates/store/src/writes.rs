@@ -31,8 +31,10 @@ impl InboundWrite {
     pub(crate) fn fits_bulk(&self) -> bool {
         self.media.is_empty()
             && self.events.iter().all(|event| match event {
-                InboundEvent::Message(message) => message.email.is_none(),
-                InboundEvent::Consent(_) => false,
+                InboundEvent::Message(message) => {
+                    message.email.is_none() && message.referral.as_ref().is_none_or(|r| r.contact.is_none())
+                }
+                InboundEvent::Consent(_) | InboundEvent::Edit(_) | InboundEvent::Unsupported(_) => false,
                 InboundEvent::Status(_) | InboundEvent::ReadUpTo(_) => true,
             })
     }
@@ -52,6 +54,10 @@ pub struct InboundOutcome {
     pub statuses_ignored: usize,
     /// Opt-out (or opt-in) reports recorded for a known customer.
     pub consent_changes: usize,
+    /// Edits of stored messages applied for the first time.
+    pub edits_applied: usize,
+    /// Updates of a kind we do not handle, kept in the webhook log only.
+    pub unsupported: usize,
 }
 
 impl InboundOutcome {
@@ -63,10 +69,14 @@ impl InboundOutcome {
             "duplicate"
         } else if self.statuses_applied > 0 {
             "status"
+        } else if self.edits_applied > 0 {
+            "edit"
         } else if self.consent_changes > 0 {
             "consent"
         } else if self.statuses_ignored > 0 {
             "stale_status"
+        } else if self.unsupported > 0 {
+            "unsupported"
         } else {
             "ignored"
         }

@@ -4,7 +4,8 @@
 //! number uses the real Meta adapter against the emulator's Cloud API, with a template synced
 //! from its business account, and a Facebook Page (Messenger) and an Instagram account use it
 //! against the emulator's Send API. An email address uses the real SendGrid adapter against the
-//! emulator's Mail Send, Inbound Parse and signed Event Webhook.
+//! emulator's Mail Send, Inbound Parse and signed Event Webhook. A Telegram bot uses the real
+//! Telegram adapter against the emulator's Bot API.
 
 use std::sync::Arc;
 
@@ -21,10 +22,12 @@ use switchboard_store::model::Workspace;
 
 use self::email::EMAIL_ADDRESS;
 use self::meta::{CLOUD_NUMBER, CLOUD_PHONE_NUMBER_ID, INSTAGRAM_ACCOUNT_ID, PAGE_ID};
+use self::telegram::BOT_USERNAME;
 use crate::cli::{Cli, DemoArgs};
 
 mod email;
 mod meta;
+mod telegram;
 
 const WORKSPACE: &str = "Demo";
 const SMS_NUMBER: &str = "+14155550100";
@@ -60,8 +63,10 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     config.providers.twilio.api_base_url = emulator.base_url();
     config.providers.meta.graph_base_url = emulator.base_url();
     config.providers.sendgrid.api_base_url = emulator.base_url();
+    config.providers.telegram.api_base_url = emulator.base_url();
     let application = Application::build_with_store(config, store.clone()).await?;
     register_numbers(&application, &emulator, &workspace).await?;
+    telegram::ensure_bot(&application, &emulator, &workspace).await?;
     meta::sync_templates(&application, &workspace).await;
     let (_, api_key) = admin::create_api_key(&store, &workspace, "demo").await?;
     print_welcome(&application, &emulator, &store, &workspace, &api_key).await?;
@@ -111,6 +116,8 @@ async fn register_numbers(
                 email::register(emulator, &resolved)?;
                 continue;
             }
+            // Registered with its webhook by `telegram::ensure_bot`.
+            Provider::Telegram => continue,
             _ => {}
         }
         let credentials = TwilioCredentials::from_channel(&resolved.context).map_err(anyhow::Error::msg)?;
@@ -151,6 +158,7 @@ Switchboard demo is running.
   WhatsApp Cloud:   {CLOUD_NUMBER}  (through Meta's Cloud API, phone number id {CLOUD_PHONE_NUMBER_ID})
   Messenger Page:   {PAGE_ID}    Instagram account: {INSTAGRAM_ACCOUNT_ID}  (through Meta; write to them from the phone page)
   Email:            {EMAIL_ADDRESS}  (through SendGrid: Inbound Parse in, Mail Send out)
+  Telegram bot:     @{BOT_USERNAME}  (through the Bot API: signed updates in, sendMessage out)
 
 1. Text the business from a customer's phone (the emulator signs and delivers the webhook):
    switchboard emulator inbound --emulator-url {emu} --from {CUSTOMER} --to {SMS_NUMBER} "Hi! Can I move my appointment?"
@@ -163,6 +171,9 @@ Switchboard demo is running.
 
    Or write an email (SendGrid's Inbound Parse posts it to the server):
    curl -s -H "Content-Type: application/json" -d '{{"from": "ann@example.com", "from_name": "Ann", "to": "{EMAIL_ADDRESS}", "subject": "Opening hours", "text": "Are you open on Saturday?"}}' {emu}/_emulator/sendgrid/inbound
+
+   Or write to the Telegram bot (and see what it sent at {emu}/_emulator/telegram/{BOT_USERNAME}/sent):
+   curl -s -H "Content-Type: application/json" -d '{{"user_id": 424242, "first_name": "Ann", "text": "Hi from Telegram"}}' {emu}/_emulator/telegram/{BOT_USERNAME}/send
 
 3. Reply, and watch it go queued -> sent -> delivered:
    curl -s -H "Authorization: Bearer {api_key}" -H "Content-Type: application/json" \

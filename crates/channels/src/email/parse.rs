@@ -143,6 +143,7 @@ pub fn parse_email(raw: &[u8], options: &ParseOptions) -> Result<ParsedEmail, Em
             content: None,
             reply_to: None,
             email: Some(Box::new(details)),
+            referral: None,
         },
         files,
     })

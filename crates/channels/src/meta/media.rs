@@ -6,44 +6,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::{MetaCredentials, graph_url};
-
-/// A downloaded file.
-#[derive(Debug, Clone, PartialEq)]
-pub struct FetchedMedia {
-    /// Without parameters: `image/jpeg`, `audio/ogg`.
-    pub content_type: String,
-    pub bytes: Vec<u8>,
-    /// Hex.
-    pub sha256: String,
-}
-
-/// Why a file could not be fetched.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum MediaError {
-    /// Worth trying again later (Meta or the network in trouble, a download cut off).
-    #[error("{0}")]
-    Transient(String),
-    /// Trying again cannot help (too large, a type we do not keep).
-    #[error("{0}")]
-    Permanent(String),
-}
-
-/// Whether files of this type are kept: pictures, sound, video, and common documents.
-pub fn is_kept_type(content_type: &str) -> bool {
-    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
-    ["image/", "audio/", "video/"].iter().any(|prefix| essence.starts_with(prefix))
-        || [
-            "text/plain",
-            "text/csv",
-            "application/pdf",
-            "application/msword",
-            "application/vnd.ms-excel",
-            "application/vnd.ms-powerpoint",
-        ]
-        .contains(&essence.as_str())
-        || essence.starts_with("application/vnd.openxmlformats-officedocument.")
-        || essence.starts_with("application/vnd.oasis.opendocument.")
-}
+use crate::media::{FetchedMedia, MediaError, is_kept_type, read_capped, too_large};
 
 fn transient(what: &str, error: reqwest::Error) -> MediaError {
     MediaError::Transient(format!("{what}: {}", error.without_url()))
@@ -76,30 +39,18 @@ pub async fn fetch_media(
     if !is_kept_type(content_type) {
         return Err(MediaError::Permanent(format!("files of type {content_type} are not kept")));
     }
-    let too_large =
-        |size: u64| MediaError::Permanent(format!("the file is {size} bytes; at most {max_bytes} are kept"));
     if let Some(size) = about["file_size"].as_u64().or_else(|| about["file_size"].as_str().and_then(|s| s.parse().ok()))
         && size > max_bytes
     {
-        return Err(too_large(size));
+        return Err(too_large(size, max_bytes));
     }
-    let mut download = client
+    let download = client
         .get(url)
         .bearer_auth(&credentials.access_token)
         .send()
         .await
         .map_err(|e| transient("the download failed", e))?;
-    if !download.status().is_success() {
-        return Err(MediaError::Transient(format!("the download answered HTTP {}", download.status().as_u16())));
-    }
-    let mut bytes = Vec::new();
-    while let Some(chunk) = download.chunk().await.map_err(|e| transient("the download was cut off", e))? {
-        bytes.extend_from_slice(&chunk);
-        if bytes.len() as u64 > max_bytes {
-            return Err(too_large(bytes.len() as u64));
-        }
-    }
-    let sha256 = hex::encode(Sha256::digest(&bytes));
+    let (bytes, sha256) = read_capped(download, max_bytes).await?;
     if let Some(expected) = about["sha256"].as_str()
         && !matches_hash(expected, &sha256, &bytes)
     {
@@ -120,23 +71,6 @@ fn matches_hash(expected: &str, hex_digest: &str, bytes: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pictures_sound_video_and_documents_are_kept_and_programs_are_not() {
-        for kept in [
-            "image/jpeg",
-            "audio/ogg; codecs=opus",
-            "video/mp4",
-            "application/pdf",
-            "text/plain",
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ] {
-            assert!(is_kept_type(kept), "{kept}");
-        }
-        for refused in ["application/x-msdownload", "text/html", "application/javascript", "image"] {
-            assert!(!is_kept_type(refused), "{refused}");
-        }
-    }
 
     #[test]
     fn a_hash_matches_in_hex_or_base64() {

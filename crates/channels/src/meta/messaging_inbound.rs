@@ -70,6 +70,7 @@ fn parse_event(channel: &ChannelContext, event: &Value, events: &mut Vec<Inbound
         content,
         reply_to: None,
         email: None,
+        referral: None,
     };
     if let Some(body) = event.get("message") {
         if body["is_echo"] == true {

@@ -24,7 +24,7 @@ use switchboard_domain::{ChannelKind, Provider};
 use crate::adapter::*;
 
 pub use errors::{OUTSIDE_WINDOW, classify_error};
-pub use media::{FetchedMedia, MediaError, fetch_media, is_kept_type};
+pub use media::fetch_media;
 pub use payload::{ChannelPart, split_by_channel};
 pub use templates::fetch_templates;
 
@@ -168,6 +168,17 @@ impl ChannelAdapter for MetaAdapter {
 
     fn reply(&self) -> WebhookReply {
         WebhookReply { content_type: "text/plain; charset=utf-8", body: "EVENT_RECEIVED".to_owned() }
+    }
+
+    async fn fetch_media(
+        &self,
+        channel: &ChannelContext,
+        media_id: &str,
+        max_bytes: u64,
+    ) -> Result<FetchedMedia, MediaError> {
+        let credentials = MetaCredentials::from_channel(channel).map_err(MediaError::Permanent)?;
+        let (base, version) = (self.graph_base_url(channel), self.config.graph_version.as_str());
+        fetch_media(&self.client, base, version, &credentials, media_id, max_bytes).await
     }
 
     async fn send(&self, channel: &ChannelContext, message: &OutboundRequest) -> Result<SendReceipt, SendError> {

@@ -149,6 +149,7 @@ fn parse_message(
         content,
         reply_to: message["context"]["id"].as_str().map(str::to_owned),
         email: None,
+        referral: None,
     })
 }
 

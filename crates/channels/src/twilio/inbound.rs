@@ -68,6 +68,7 @@ fn parse_message(
         content: None,
         reply_to: None,
         email: None,
+        referral: None,
     })])
 }
 

@@ -50,7 +50,7 @@ mod messaging_types;
 mod messaging_validate;
 mod messaging_world;
 mod meta_json;
-mod multipart;
+pub(crate) mod multipart;
 mod oauth_api;
 mod oauth_world;
 mod page_accounts_api;

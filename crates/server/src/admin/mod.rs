@@ -5,6 +5,7 @@ mod mailbox;
 mod meta;
 mod sendgrid;
 mod ses;
+mod telegram;
 
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ pub use self::mailbox::{MailboxInput, add_mailbox_channel, security_of_port};
 pub use self::meta::{MetaMessagingInput, MetaWhatsappInput, add_meta_messaging_channel, add_meta_whatsapp_channel};
 pub use self::sendgrid::{SendgridChannel, SendgridInput, add_sendgrid_channel, set_sendgrid_event_webhook_key};
 pub use self::ses::{SesInput, add_ses_channel};
+pub use self::telegram::{TelegramChannel, TelegramInput, add_telegram_channel};
 use crate::api_keys;
 use crate::clock::now_ms;
 use crate::secrets::SecretBox;
@@ -158,7 +160,17 @@ async fn create_sealed(
     channel: ChannelToSeal,
 ) -> anyhow::Result<Channel> {
     // The channel id is bound into the sealed credentials, so pick it first.
-    let channel_id = switchboard_domain::ChannelId::new();
+    create_sealed_as(store, secrets, workspace, switchboard_domain::ChannelId::new(), channel).await
+}
+
+/// Stores a channel under an id picked before (one a provider was already told, in a URL).
+async fn create_sealed_as(
+    store: &Arc<dyn Store>,
+    secrets: &SecretBox,
+    workspace: &Workspace,
+    channel_id: switchboard_domain::ChannelId,
+    channel: ChannelToSeal,
+) -> anyhow::Result<Channel> {
     let sealed = secrets.seal(channel.credentials.to_string().as_bytes(), channel_id.0.as_bytes());
     let created = store
         .create_channel(NewChannel {

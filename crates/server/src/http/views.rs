@@ -131,7 +131,20 @@ pub struct MessageView {
     pub error_reason: Option<String>,
     pub segments: Option<i32>,
     pub encoding: Option<String>,
+    /// When the customer last changed the text, for an edited message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub edited_at: Option<String>,
+    /// The texts it had before, oldest first (filled where one message is asked for).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub previous_versions: Vec<PreviousVersion>,
     pub created_at: String,
+}
+
+/// A text an edited message had, and when the customer replaced it.
+#[derive(Serialize)]
+pub struct PreviousVersion {
+    pub body: String,
+    pub replaced_at: String,
 }
 
 impl From<Message> for MessageView {
@@ -163,6 +176,8 @@ impl From<Message> for MessageView {
             error_reason: m.error_reason,
             segments: m.segments,
             encoding: m.encoding,
+            edited_at: m.edited_at.map(rfc3339),
+            previous_versions: Vec::new(),
             created_at: rfc3339(m.created_at),
         }
     }

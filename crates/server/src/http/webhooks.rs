@@ -83,6 +83,9 @@ async fn receive(
         return Err(match error {
             VerifyError::Credentials(_) => Problem::forbidden("channel-misconfigured", error.to_string()),
             VerifyError::ForeignSource(_) => Problem::forbidden("foreign-source", error.to_string()),
+            VerifyError::BadSecret(_) => {
+                Problem::new(axum::http::StatusCode::UNAUTHORIZED, "invalid-secret-token", error.to_string())
+            }
             _ => Problem::forbidden("invalid-signature", error.to_string()),
         });
     }
@@ -118,13 +121,16 @@ pub(crate) async fn commit(
     media: Vec<switchboard_store::model::NewMedia>,
 ) -> Result<(), Problem> {
     let provider = channel.record.provider;
-    // A workspace that keeps WhatsApp senders apart from SMS senders gives them their own kind.
+    let workspace_id = channel.record.workspace_id;
     for event in &mut events {
-        if let switchboard_domain::inbound::InboundEvent::Message(message) = event
-            && message.from.kind != channel.identity_kind
-            && message.from.kind == channel.record.kind.identity_kind()
-        {
+        let switchboard_domain::inbound::InboundEvent::Message(message) = event else { continue };
+        // A workspace that keeps WhatsApp senders apart from SMS senders gives them their own kind.
+        if message.from.kind != channel.identity_kind && message.from.kind == channel.record.kind.identity_kind() {
             message.from.kind = channel.identity_kind;
+        }
+        // A link's reference names a contact only when it is ours, for this workspace, unaltered.
+        if let Some(referral) = &mut message.referral {
+            referral.contact = crate::referrals::resolve(&state.secrets, workspace_id, &referral.reference);
         }
     }
     let write = InboundWrite {

@@ -51,6 +51,10 @@ pub async fn queue_send(state: &AppState, request: SendRequest) -> Result<(Messa
                 "they unsubscribed or reported an email as spam",
                 "they must write START to you before you can email them again",
             ),
+            ChannelKind::Telegram => (
+                "they blocked the bot, so Telegram no longer delivers to them",
+                "they must unblock the bot (or write to it) before you can message them again",
+            ),
             _ => ("they replied STOP", "they must send START before you can message them again"),
         };
         return Err(SendRefusal::OptedOut { address: identity.value.clone(), kind, how, remedy });

@@ -1,7 +1,8 @@
 //! Which channels carry rich content, and its rules there: WhatsApp through Meta takes every
 //! kind (one media file a message; buttons and lists need a text above them); Messenger and
-//! Instagram take text or one file, with buttons sent as quick replies; other channels take
-//! plain text and media links only.
+//! Instagram take text or one file, with buttons sent as quick replies; Telegram takes buttons
+//! and lists (as an inline keyboard) and keyboards (a reply keyboard); other channels take plain
+//! text and media links only.
 
 use switchboard_domain::{ChannelKind, Content, Provider};
 use switchboard_store::model::Channel;
@@ -35,19 +36,25 @@ pub(super) fn check(channel: &Channel, request: &SendRequest) -> Result<(), Send
         )));
     }
     let Some(content) = &request.content else { return Ok(()) };
-    let carried = cloud_whatsapp || (messaging && matches!(content, Content::Buttons { .. }));
+    let telegram = channel.provider == Provider::Telegram;
+    let carried = match content {
+        Content::Keyboard { .. } => telegram,
+        Content::Buttons { .. } => cloud_whatsapp || messaging || telegram,
+        Content::List { .. } => cloud_whatsapp || telegram,
+        _ => cloud_whatsapp,
+    };
     if !carried {
         return Err(refuse(format!(
-            "{} content cannot be sent on this {} channel through {}; only WhatsApp channels connected through Meta carry it (and Messenger and Instagram carry buttons, as quick replies)",
+            "{} content cannot be sent on this {} channel through {}; only WhatsApp channels connected through Meta carry it (Messenger and Instagram carry buttons, as quick replies; Telegram carries buttons, lists and keyboards)",
             content_name(content),
             channel.kind,
             channel.provider
         )));
     }
     content.check_sendable().map_err(|e| refuse(e.to_string()))?;
-    let needs_text = matches!(content, Content::Buttons { .. } | Content::List { .. });
+    let needs_text = matches!(content, Content::Buttons { .. } | Content::List { .. } | Content::Keyboard { .. });
     if needs_text && request.body.trim().is_empty() {
-        return Err(refuse("buttons and lists need a body text to show above them"));
+        return Err(refuse("buttons, lists and keyboards need a body text to show above them"));
     }
     Ok(())
 }

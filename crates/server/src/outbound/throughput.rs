@@ -1,21 +1,27 @@
 //! How fast a channel may send. WhatsApp through Meta allows a phone number 80 messages a second
 //! by default (up to 1,000 once Meta raises it); a channel's `messages_per_second` setting says
-//! what its number has. Sends are paced in the store (each takes the channel's next free slot)
-//! and again by the dispatcher as they leave, 2% under the limit.
+//! what its number has. A Telegram bot may send about 30 messages a second in all. Sends are
+//! paced in the store (each takes the channel's next free slot) and again by the dispatcher as
+//! they leave, 2% under the limit.
 
 use switchboard_domain::{ChannelKind, Provider};
 use switchboard_store::model::Channel;
 
 /// Meta's default throughput for a WhatsApp Business phone number.
 pub const DEFAULT_WHATSAPP_CLOUD_RATE: u32 = 80;
+/// What Telegram lets one bot send in all.
+pub const TELEGRAM_BOT_RATE: u32 = 30;
 /// The highest throughput Meta grants a number.
 pub const MAX_RATE: u32 = 1_000;
 
 /// The channel's send rate in messages a second, when it has a limit.
 pub fn messages_per_second(channel: &Channel) -> Option<u32> {
     let configured = channel.settings.get("messages_per_second").and_then(|v| v.as_u64());
-    let default = (channel.provider == Provider::Meta && channel.kind == ChannelKind::Whatsapp)
-        .then_some(DEFAULT_WHATSAPP_CLOUD_RATE);
+    let default = match (channel.provider, channel.kind) {
+        (Provider::Meta, ChannelKind::Whatsapp) => Some(DEFAULT_WHATSAPP_CLOUD_RATE),
+        (Provider::Telegram, _) => Some(TELEGRAM_BOT_RATE),
+        _ => None,
+    };
     configured.map(|rate| rate.clamp(1, u64::from(MAX_RATE)) as u32).or(default)
 }
 
@@ -55,6 +61,13 @@ mod tests {
         assert_eq!(send_interval_us(&raised), Some(1_020));
         let too_high = channel(Provider::Meta, serde_json::json!({ "messages_per_second": 5000 }));
         assert_eq!(messages_per_second(&too_high), Some(MAX_RATE));
+    }
+
+    #[test]
+    fn a_telegram_bot_sends_30_a_second() {
+        let mut bot = channel(Provider::Telegram, serde_json::json!({}));
+        bot.kind = ChannelKind::Telegram;
+        assert_eq!(messages_per_second(&bot), Some(TELEGRAM_BOT_RATE));
     }
 
     #[test]

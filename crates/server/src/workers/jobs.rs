@@ -71,9 +71,9 @@ async fn send(state: &AppState, job: &Job) -> anyhow::Result<()> {
     };
     // The opt-out first: whoever sees the message failed also sees the recipient opted out.
     if let SendResult::Failed { error_code: Some(code), .. } = &result
-        && code == OPTED_OUT_AT_PROVIDER
+        && let Some(reason) = recipient_gone(state, &message, code).await?
     {
-        remember_provider_opt_out(state, &message).await?;
+        remember_provider_opt_out(state, &message, reason).await?;
     }
     state.store.record_send_result(job.job_id, message_id, &result, now_ms()).await?;
     state.live.publish(crate::live::Change {
@@ -85,13 +85,29 @@ async fn send(state: &AppState, job: &Job) -> anyhow::Result<()> {
 }
 
 /// Twilio's "Attempt to send to unsubscribed recipient": the customer opted out at the carrier.
-const OPTED_OUT_AT_PROVIDER: &str = "21610";
+const OPTED_OUT_AT_TWILIO: &str = "21610";
+
+/// What to record when a provider's error code says the recipient will not take our messages
+/// (opted out at the carrier; blocked the Telegram bot), if it says so.
+async fn recipient_gone(
+    state: &AppState,
+    message: &switchboard_store::model::Message,
+    code: &str,
+) -> anyhow::Result<Option<&'static str>> {
+    let Some(channel) = state.channels.get(message.channel_id).await? else { return Ok(None) };
+    Ok(match channel.record.provider {
+        Provider::Twilio if code == OPTED_OUT_AT_TWILIO => Some("PROVIDER"),
+        Provider::Telegram if code == switchboard_channels::telegram::BLOCKED => Some("blocked the bot"),
+        _ => None,
+    })
+}
 
 /// Records an opt-out the provider knew of and we did not, so the next send is refused here with
 /// a clear reason instead of failing at the provider.
 async fn remember_provider_opt_out(
     state: &AppState,
     message: &switchboard_store::model::Message,
+    reason: &str,
 ) -> anyhow::Result<()> {
     let Some(channel) = state.channels.get(message.channel_id).await? else { return Ok(()) };
     let kind = channel.record.kind;
@@ -102,19 +118,22 @@ async fn remember_provider_opt_out(
         return Ok(());
     };
     if let Some(found) = contact.identities.iter().find(|i| i.kind == identity.kind && i.value == identity.value) {
-        state.store.set_opted_out(found.identity_id, kind, true, "PROVIDER", now_ms()).await?;
+        state.store.set_opted_out(found.identity_id, kind, true, reason, now_ms()).await?;
         tracing::info!(message_id = %message.message_id, "recorded an opt-out reported by the provider");
     }
     Ok(())
 }
 
-/// How long a send must wait for WhatsApp's pair rate limit (Meta channels), if at all.
+/// How long a send must wait for the per-recipient rate limit of its channel (WhatsApp through
+/// Meta, Telegram), if at all.
 async fn pair_limited(state: &AppState, message: &switchboard_store::model::Message) -> anyhow::Result<Option<i64>> {
     let Some(channel) = state.channels.get(message.channel_id).await? else { return Ok(None) };
-    if channel.record.provider != Provider::Meta || channel.record.kind != ChannelKind::Whatsapp {
-        return Ok(None);
-    }
-    Ok(state.pair_limits.acquire(message.channel_id, &message.to_address, now_ms()).err())
+    let rule = match (channel.record.provider, channel.record.kind) {
+        (Provider::Meta, ChannelKind::Whatsapp) => super::pair_limit::WHATSAPP,
+        (Provider::Telegram, _) => super::pair_limit::TELEGRAM,
+        _ => return Ok(None),
+    };
+    Ok(state.pair_limits.acquire(message.channel_id, &message.to_address, rule, now_ms()).err())
 }
 
 /// One call to the provider, classified into what to record; `None` when the provider's rate

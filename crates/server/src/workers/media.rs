@@ -1,13 +1,13 @@
 //! Downloading the files of an inbound message from its provider (WhatsApp keeps them by media
-//! id; the link it gives lasts minutes, the file about a month). Each file is kept in the store
-//! and the message's attachment then points at it. A failure is noted on the attachment, so the
-//! inbox shows it, and retried with backoff; a file too large or of a type we do not keep is
-//! noted and not retried.
+//! id, the link it gives lasting minutes and the file about a month; Telegram by file id). Each
+//! file is kept in the store and the message's attachment then points at it. A failure is noted
+//! on the attachment, so the inbox shows it, and retried with backoff; a file too large or of a
+//! type we do not keep is noted and not retried.
 
 use std::time::Duration;
 
-use switchboard_channels::meta::{MediaError, MetaCredentials, fetch_media};
-use switchboard_domain::{MediaId, Provider};
+use switchboard_channels::MediaError;
+use switchboard_domain::MediaId;
 use switchboard_store::model::NewMedia;
 use switchboard_store::queue::Job;
 
@@ -42,26 +42,17 @@ pub(crate) async fn fetch(
         return Ok(());
     };
     let channel = state.channels.get(message.channel_id).await?;
-    let Some(channel) = channel.filter(|c| c.record.provider == Provider::Meta) else {
-        state.store.bury_job(job.job_id, "the message's channel cannot fetch media", now_ms()).await?;
+    let Some(channel) = channel else {
+        state.store.bury_job(job.job_id, "the message's channel was removed", now_ms()).await?;
         return Ok(());
     };
-    let credentials = MetaCredentials::from_channel(&channel.context).map_err(anyhow::Error::msg)?;
-    let meta = state.adapters.meta();
+    let adapter = state.adapters.get(channel.record.provider);
     let mut attachments = message.attachments.clone();
     let mut files = Vec::new();
     let mut retry_reason = None;
     for attachment in attachments.iter_mut().filter(|a| a.awaits_fetch()) {
         let media_id = attachment.provider_media_id.clone().unwrap_or_default();
-        let fetched = fetch_media(
-            meta.client(),
-            meta.graph_base_url(&channel.context),
-            &meta.config().graph_version,
-            &credentials,
-            &media_id,
-            state.config.max_media_bytes,
-        )
-        .await;
+        let fetched = adapter.fetch_media(&channel.context, &media_id, state.config.max_media_bytes).await;
         match fetched {
             Ok(file) => {
                 let kept = MediaId::new();

@@ -10,6 +10,7 @@ pub mod meta;
 pub mod sendgrid;
 pub mod ses;
 pub mod staff;
+pub mod telegram;
 pub mod whatsapp_cloud;
 
 use std::future::Future;
@@ -83,6 +84,7 @@ impl TestApp {
         config.providers.meta.graph_base_url = emulator.base_url();
         config.providers.ses.api_base_url = Some(emulator.base_url());
         config.providers.ses.sns_origin = Some(emulator.base_url());
+        config.providers.telegram.api_base_url = emulator.base_url();
         let secrets = SecretBox::load(&config.secret_key).unwrap();
         let workspace = admin::create_workspace(
             &store,

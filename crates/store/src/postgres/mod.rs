@@ -39,6 +39,7 @@ fn migrator() -> Migrator {
         (13, "email", include_str!("migrations/0013_email.sql")),
         (14, "uploads", include_str!("migrations/0014_uploads.sql")),
         (15, "message words", include_str!("migrations/0015_message_words.sql")),
+        (16, "message edits", include_str!("migrations/0016_message_edits.sql")),
     ])
 }
 

@@ -53,7 +53,7 @@ macro_rules! impl_ingest_bulk {
                     .flat_map(|(w, write)| {
                         write.events.iter().filter_map(move |event| match event {
                             InboundEvent::Message(message) => Some((w, message)),
-                            InboundEvent::Status(_) | InboundEvent::ReadUpTo(_) | InboundEvent::Consent(_) => None,
+                            _ => None,
                         })
                     })
                     .collect();
@@ -91,8 +91,9 @@ macro_rules! impl_ingest_bulk {
                             InboundEvent::ReadUpTo(read) => {
                                 outcomes[w].statuses_applied += Self::ingest_read_up_to(&mut *writer, write, read).await?;
                             }
-                            // Consent reports never reach a bulk batch (see `fits_bulk`).
-                            InboundEvent::Message(_) | InboundEvent::Consent(_) => {}
+                            // Consent reports, edits and unsupported updates never reach a bulk
+                            // batch (see `fits_bulk`).
+                            _ => {}
                         }
                     }
                 }

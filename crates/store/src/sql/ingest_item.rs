@@ -59,6 +59,10 @@ macro_rules! impl_ingest_item {
                         InboundEvent::Consent(report) => {
                             outcome.consent_changes += Self::ingest_consent(&mut *conn, write, report).await?;
                         }
+                        InboundEvent::Edit(edit) => {
+                            outcome.edits_applied += Self::ingest_edit(&mut *conn, write, edit).await?;
+                        }
+                        InboundEvent::Unsupported(_) => outcome.unsupported += 1,
                     }
                 }
                 let event_id = switchboard_domain::WebhookEventId::new();
@@ -334,18 +338,24 @@ macro_rules! impl_ingest_item {
                     }
                     return Ok((switchboard_domain::IdentityId(identity), switchboard_domain::ContactId(contact)));
                 }
-                let contact_id = switchboard_domain::ContactId::new();
                 let identity_id = switchboard_domain::IdentityId::new();
-                sqlx::query(
-                    "insert into contacts (contact_id, workspace_id, display_name, created_at, updated_at) \
-                     values ($1, $2, $3, $4, $4)",
-                )
-                .bind(contact_id.0)
-                .bind(write.workspace_id.0)
-                .bind(&message.profile_name)
-                .bind(write.received_at)
-                .execute(&mut *conn)
-                .await?;
+                let contact_id = match Self::referred_contact(&mut *conn, write, message).await? {
+                    Some(contact_id) => contact_id,
+                    None => {
+                        let contact_id = switchboard_domain::ContactId::new();
+                        sqlx::query(
+                            "insert into contacts (contact_id, workspace_id, display_name, created_at, updated_at) \
+                             values ($1, $2, $3, $4, $4)",
+                        )
+                        .bind(contact_id.0)
+                        .bind(write.workspace_id.0)
+                        .bind(&message.profile_name)
+                        .bind(write.received_at)
+                        .execute(&mut *conn)
+                        .await?;
+                        contact_id
+                    }
+                };
                 sqlx::query(
                     "insert into contact_identities (identity_id, workspace_id, contact_id, kind, value, created_at) \
                      values ($1, $2, $3, $4, $5, $6)",
@@ -359,6 +369,58 @@ macro_rules! impl_ingest_item {
                 .execute(&mut *conn)
                 .await?;
                 Ok((identity_id, contact_id))
+            }
+
+            /// The contact a checked referral names, when it is one of this workspace's.
+            async fn referred_contact(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+                message: &switchboard_domain::inbound::InboundMessage,
+            ) -> $crate::StoreResult<Option<switchboard_domain::ContactId>> {
+                let Some(contact) = message.referral.as_ref().and_then(|r| r.contact) else { return Ok(None) };
+                let found: Option<uuid::Uuid> = sqlx::query_scalar(
+                    "select contact_id from contacts where contact_id = $1 and workspace_id = $2",
+                )
+                .bind(contact.0)
+                .bind(write.workspace_id.0)
+                .fetch_optional(&mut *conn)
+                .await?;
+                Ok(found.map(switchboard_domain::ContactId))
+            }
+
+            /// Replaces the text of a stored message the customer edited, keeping the text it
+            /// replaces; returns 1 when applied, 0 for a retry or a message we never stored.
+            async fn ingest_edit(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+                edit: &switchboard_domain::inbound::MessageEdit,
+            ) -> $crate::StoreResult<usize> {
+                let kept = sqlx::query(
+                    "insert into message_edits (message_id, edited_at, previous_body) \
+                     select message_id, $1, body from messages \
+                     where channel_id = $2 and provider_message_id = $3 and direction = 'inbound' \
+                     on conflict do nothing",
+                )
+                .bind(edit.edited_at)
+                .bind(write.channel_id.0)
+                .bind(&edit.provider_message_id)
+                .execute(&mut *conn)
+                .await?;
+                if kept.rows_affected() == 0 {
+                    return Ok(0);
+                }
+                sqlx::query(
+                    "update messages set body = $1, updated_at = $2, edited_at = $5 \
+                     where channel_id = $3 and provider_message_id = $4 and direction = 'inbound'",
+                )
+                .bind(&edit.text)
+                .bind(write.received_at)
+                .bind(write.channel_id.0)
+                .bind(&edit.provider_message_id)
+                .bind(edit.edited_at)
+                .execute(&mut *conn)
+                .await?;
+                Ok(1)
             }
 
             /// Marks read every message we sent the reader on the channel, sent by the watermark and

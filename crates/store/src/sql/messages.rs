@@ -38,6 +38,7 @@ macro_rules! impl_message_repo {
                         read_at: get!(row, "read_at"),
                         failed_at: get!(row, "failed_at"),
                     },
+                    edited_at: get!(row, "edited_at"),
                     created_at: get!(row, "created_at"),
                 })
             }
@@ -187,6 +188,26 @@ macro_rules! impl_message_repo {
                     .fetch_optional(self.read_pool())
                     .await?;
                 row.as_ref().map(Self::decode_message).transpose()
+            }
+
+            async fn message_edits(
+                &self,
+                workspace_id: switchboard_domain::WorkspaceId,
+                message_id: switchboard_domain::MessageId,
+            ) -> $crate::StoreResult<Vec<$crate::model::MessageEditRecord>> {
+                let rows: Vec<(i64, String)> = sqlx::query_as(
+                    "select e.edited_at, e.previous_body from message_edits e \
+                     join messages m on m.message_id = e.message_id \
+                     where m.workspace_id = $1 and e.message_id = $2 order by e.edited_at",
+                )
+                .bind(workspace_id.0)
+                .bind(message_id.0)
+                .fetch_all(self.read_pool())
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(replaced_at, body)| $crate::model::MessageEditRecord { replaced_at, body })
+                    .collect())
             }
 
             async fn find_message_by_idempotency_key(

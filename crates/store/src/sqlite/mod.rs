@@ -35,6 +35,7 @@ fn migrator() -> Migrator {
         (12, "email", include_str!("migrations/0012_email.sql")),
         (13, "uploads", include_str!("migrations/0013_uploads.sql")),
         (14, "message words", include_str!("migrations/0014_message_words.sql")),
+        (15, "message edits", include_str!("migrations/0015_message_edits.sql")),
     ])
 }
 

@@ -58,6 +58,7 @@ fn email_from(
             content: None,
             reply_to: None,
             email: Some(Box::new(EmailDetails { message_id: Some(id.into()), ..details })),
+            referral: None,
         })],
         media: vec![],
         received_at: NOW,

@@ -56,6 +56,7 @@ pub fn inbound_sms(fixture: &Fixture, sid: &str, from: &str, text: &str, at: i64
             content: None,
             reply_to: None,
             email: None,
+            referral: None,
         })],
         media: Vec::new(),
         received_at: at,

@@ -21,6 +21,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/contacts", get(list).post(create))
         .route("/api/v1/contacts/{contact_id}", get(show))
         .route("/api/v1/contacts/{contact_id}/identities", post(add_identity))
+        .route("/api/v1/contacts/{contact_id}/telegram-link", get(super::contact_links::telegram_link))
 }
 
 #[derive(Deserialize)]

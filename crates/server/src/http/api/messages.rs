@@ -104,5 +104,17 @@ async fn show(
         .get_message(workspace_id, id)
         .await?
         .ok_or_else(|| Problem::not_found(format!("message {raw} does not exist in this workspace")))?;
-    Ok(Json(message.into()))
+    let edits = match message.edited_at {
+        Some(_) => state.store.message_edits(workspace_id, id).await?,
+        None => Vec::new(),
+    };
+    let mut view = MessageView::from(message);
+    view.previous_versions = edits
+        .into_iter()
+        .map(|e| crate::http::views::PreviousVersion {
+            body: e.body,
+            replaced_at: crate::clock::rfc3339(e.replaced_at),
+        })
+        .collect();
+    Ok(Json(view))
 }

@@ -2,6 +2,7 @@
 //! problem+json, cursor pagination, and the OpenAPI description at `/api/v1/openapi.json`.
 
 mod contact_edits;
+mod contact_links;
 mod contacts;
 mod conversations;
 mod debug;
@@ -27,6 +28,7 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("patch", "/api/v1/contacts/{contact_id}"),
     ("post", "/api/v1/contacts/{contact_id}/merge"),
     ("post", "/api/v1/contacts/{contact_id}/identities"),
+    ("get", "/api/v1/contacts/{contact_id}/telegram-link"),
     ("get", "/api/v1/conversations"),
     ("get", "/api/v1/conversations/{conversation_id}"),
     ("patch", "/api/v1/conversations/{conversation_id}"),

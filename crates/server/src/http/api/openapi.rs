@@ -118,6 +118,12 @@ fn core_document() -> Value {
                           "parameters": [path_id("contact_id")], "requestBody": body("ContactMerge"),
                           "responses": merge(ok(200, "Contact", "The merged contact"), problem_responses(&[401, 404, 409])) }
             },
+            "/api/v1/contacts/{contact_id}/telegram-link": {
+                "get": { "summary": "A t.me link that opens a chat with a Telegram channel's bot as this contact",
+                         "parameters": [path_id("contact_id"),
+                                        { "name": "channel_id", "in": "query", "required": true, "schema": { "type": "string", "format": "uuid" } }],
+                         "responses": merge(ok(200, "TelegramLink", "The link and the reference it carries"), problem_responses(&[401, 404, 422])) }
+            },
             "/api/v1/contacts/{contact_id}/identities": {
                 "post": { "summary": "Add an identity (phone, email, ...) to a contact", "parameters": [path_id("contact_id")],
                           "requestBody": body("IdentityInput"),
@@ -219,6 +225,9 @@ fn components() -> Value {
             "Identity": { "type": "object", "properties": {
                 "id": { "type": "string", "format": "uuid" }, "kind": { "type": "string" }, "value": { "type": "string" },
                 "opted_out": { "type": "array", "items": { "type": "string" }, "description": "Channel kinds this identity opted out of." } } },
+            "TelegramLink": { "type": "object", "required": ["url", "reference", "channel_id", "contact_id"], "properties": {
+                "url": { "type": "string", "format": "uri" }, "reference": { "type": "string", "maxLength": 64 },
+                "channel_id": { "type": "string", "format": "uuid" }, "contact_id": { "type": "string", "format": "uuid" } } },
             "Contact": { "type": "object", "properties": {
                 "id": { "type": "string", "format": "uuid" }, "display_name": { "type": ["string", "null"] },
                 "identities": { "type": "array", "items": { "$ref": "#/components/schemas/Identity" } },
@@ -257,6 +266,9 @@ fn components() -> Value {
                     "status": { "type": "string" }, "at": { "type": "string", "format": "date-time" } } } },
                 "error_code": { "type": ["string", "null"] }, "error_reason": { "type": ["string", "null"] },
                 "segments": { "type": ["integer", "null"] }, "encoding": { "type": ["string", "null"] },
+                "edited_at": { "type": "string", "format": "date-time", "description": "When the customer last changed the text" },
+                "previous_versions": { "type": "array", "description": "Earlier texts of an edited message, oldest first",
+                    "items": { "type": "object", "properties": { "body": { "type": "string" }, "replaced_at": { "type": "string", "format": "date-time" } } } },
                 "created_at": { "type": "string", "format": "date-time" } } },
             "MessagePage": page("Message"),
             "Channel": { "type": "object", "properties": {

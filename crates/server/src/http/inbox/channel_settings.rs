@@ -161,6 +161,8 @@ pub(super) struct ChannelNotice {
     pub verify_token: Option<String>,
     /// What a template sync did.
     pub synced: Option<String>,
+    /// What connecting the channel did (the Telegram bot it reaches).
+    pub connected: Option<String>,
     pub error: Option<String>,
 }
 

@@ -16,6 +16,7 @@ pub mod session;
 mod settings;
 mod sign_in;
 mod staff_settings;
+mod telegram_settings;
 pub mod throttle;
 mod views;
 
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(settings::router())
         .merge(channel_settings::router())
         .merge(meta_settings::router())
+        .merge(telegram_settings::router())
         .merge(meta_oauth::router())
         .merge(staff_settings::router())
         .merge(events::router())
