@@ -136,6 +136,9 @@ pub struct DemoArgs {
     /// Address of the Twilio emulator.
     #[arg(long, default_value = "127.0.0.1:8090")]
     pub emulator_bind: SocketAddr,
+    /// Address of the demo's website, a clinic's page that embeds the chat widget.
+    #[arg(long, default_value = "127.0.0.1:8092")]
+    pub site_bind: SocketAddr,
 }
 
 #[derive(Subcommand)]
@@ -316,6 +319,44 @@ pub enum ChannelAddCommand {
         #[arg(long)]
         api_base_url: Option<String>,
         /// The URL SendGrid reaches the server at, for the URLs printed.
+        #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
+        public_url: String,
+    },
+    /// Add a chat widget for the business's website. Prints the one line to paste into its
+    /// pages; the widget works only on the origins named here.
+    ///
+    /// Example: switchboard channel add webchat --workspace Clinic --origin https://clinic.example
+    ///          --title "Chat with Riverside Vet" --greeting "Hi! How can we help?" --ask-email required
+    Webchat {
+        #[arg(long)]
+        workspace: String,
+        /// An origin (scheme, host and port) whose pages may show the widget; repeat for several.
+        #[arg(long = "origin", required = true)]
+        origins: Vec<String>,
+        /// The chat window's title.
+        #[arg(long, default_value = "Chat with us")]
+        title: String,
+        /// The first words the visitor sees.
+        #[arg(long, default_value = "")]
+        greeting: String,
+        /// The widget's colour, #rrggbb.
+        #[arg(long, default_value = "#0d9488")]
+        color: String,
+        /// The corner of the page the bubble sits in: left or right.
+        #[arg(long, default_value = "right")]
+        position: String,
+        /// Whether the pre-chat form asks the visitor's name: off, optional or required.
+        #[arg(long, default_value = "optional")]
+        ask_name: String,
+        /// Whether it asks their email address (to answer by email once they leave).
+        #[arg(long, default_value = "optional")]
+        ask_email: String,
+        /// Whether it asks their phone number.
+        #[arg(long, default_value = "off")]
+        ask_phone: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// The URL the server is reached at, for the snippet printed.
         #[arg(long, env = "SWITCHBOARD_PUBLIC_URL", default_value = "http://127.0.0.1:8080")]
         public_url: String,
     },

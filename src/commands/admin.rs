@@ -181,6 +181,48 @@ pub async fn channel(cli: &Cli, command: &ChannelCommand) -> anyhow::Result<()> 
                 )
             });
         }
+        ChannelCommand::Add(ChannelAddCommand::Webchat {
+            workspace,
+            origins,
+            title,
+            greeting,
+            color,
+            position,
+            ask_name,
+            ask_email,
+            ask_phone,
+            name,
+            public_url,
+        }) => {
+            use switchboard_server::webchat::settings::{Corner, Prechat, WidgetSettings};
+            let secrets = super::secret_box(cli)?;
+            let workspace = admin::find_workspace(&store, workspace).await?;
+            let ask = |what: &str, value: &str| value.parse().map_err(|e| anyhow::anyhow!("--ask-{what}: {e}"));
+            let settings = WidgetSettings {
+                allowed_origins: origins.clone(),
+                title: title.clone(),
+                greeting: greeting.clone(),
+                color: color.clone(),
+                position: match position.as_str() {
+                    "left" => Corner::Left,
+                    "right" => Corner::Right,
+                    other => anyhow::bail!("--position {other:?}: left or right"),
+                },
+                prechat: Prechat {
+                    name: ask("name", ask_name)?,
+                    email: ask("email", ask_email)?,
+                    phone: ask("phone", ask_phone)?,
+                },
+            };
+            let channel = admin::add_webchat_channel(&store, &secrets, &workspace, name.clone(), settings).await?;
+            let public_url = public_url.trim_end_matches('/');
+            let snippet = admin::webchat_snippet(public_url, &channel.address);
+            let view = switchboard_server::http::views::ChannelView::new(channel, public_url);
+            let answer = serde_json::json!({ "channel": &view, "snippet": snippet });
+            print(cli.json, &answer, || {
+                format!("Added the chat widget {}.\nPaste this line into the pages that show it:\n  {snippet}", view.id)
+            });
+        }
         ChannelCommand::Add(ChannelAddCommand::Telegram { workspace, bot_token, name, api_base_url, public_url }) => {
             let secrets = super::secret_box(cli)?;
             let workspace = admin::find_workspace(&store, workspace).await?;

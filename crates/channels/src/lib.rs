@@ -16,6 +16,7 @@ pub mod sendgrid;
 pub mod ses;
 pub mod telegram;
 pub mod twilio;
+pub mod webchat;
 
 pub use adapter::*;
 pub use registry::AdapterRegistry;

@@ -11,6 +11,7 @@ use crate::sendgrid::{SendgridAdapter, SendgridConfig};
 use crate::ses::{SesAdapter, SesConfig};
 use crate::telegram::{TelegramAdapter, TelegramConfig};
 use crate::twilio::{TwilioAdapter, TwilioConfig};
+use crate::webchat::WebchatAdapter;
 
 /// Every adapter of this build, by provider.
 #[derive(Clone)]
@@ -21,6 +22,7 @@ pub struct AdapterRegistry {
     sendgrid: Arc<SendgridAdapter>,
     ses: Arc<SesAdapter>,
     telegram: Arc<TelegramAdapter>,
+    webchat: Arc<WebchatAdapter>,
 }
 
 /// Provider settings that are not per channel.
@@ -43,6 +45,7 @@ impl AdapterRegistry {
             sendgrid: Arc::new(SendgridAdapter::new(config.sendgrid, client.clone())),
             ses: Arc::new(SesAdapter::new(config.ses, client.clone())),
             telegram: Arc::new(TelegramAdapter::new(config.telegram, client)),
+            webchat: Arc::new(WebchatAdapter),
         }
     }
 
@@ -54,6 +57,7 @@ impl AdapterRegistry {
             Provider::Sendgrid => self.sendgrid.clone(),
             Provider::Ses => self.ses.clone(),
             Provider::Telegram => self.telegram.clone(),
+            Provider::Webchat => self.webchat.clone(),
         }
     }
 

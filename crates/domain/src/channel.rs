@@ -46,5 +46,7 @@ named_enum! {
         Ses = "ses",
         /// Telegram's Bot API: one channel per bot, updates by webhook.
         Telegram = "telegram",
+        /// Switchboard's own chat widget on the business's website.
+        Webchat = "webchat",
     }
 }

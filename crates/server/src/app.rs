@@ -61,6 +61,7 @@ impl Application {
             public_url,
             live: crate::live::LiveUpdates::new(store.clone()),
             sign_in_throttle: Default::default(),
+            widget_limits: Default::default(),
             pair_limits: Default::default(),
             send_pacers: Default::default(),
             rejections: Default::default(),

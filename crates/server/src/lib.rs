@@ -22,6 +22,7 @@ pub mod secrets;
 pub mod state;
 pub mod telemetry;
 pub mod templates;
+pub mod webchat;
 pub mod workers;
 
 pub use app::Application;

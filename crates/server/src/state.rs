@@ -39,4 +39,6 @@ pub struct AppState {
     pub pair_limits: Arc<crate::workers::pair_limit::PairLimits>,
     /// Failed sign-ins, to slow down password guessing.
     pub sign_in_throttle: Arc<crate::http::inbox::throttle::SignInThrottle>,
+    /// How fast visitors and addresses may use the chat widget.
+    pub widget_limits: Arc<crate::webchat::limits::WidgetLimits>,
 }

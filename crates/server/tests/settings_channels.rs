@@ -105,3 +105,40 @@ async fn an_agent_cannot_see_or_change_channels() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_administrator_adds_a_chat_widget_and_gets_the_line_to_paste() {
+    on_every_backend(|app| async move {
+        let mut admin = signed_in_as(&app, StaffRole::Admin).await;
+        let list = admin.get("/inbox/settings/channels").await.text().await.unwrap();
+        let csrf = hidden_field(&list, "csrf").unwrap();
+        let form = |origins| {
+            [
+                ("csrf", csrf.as_str()),
+                ("origins", origins),
+                ("title", "Ask Riverside"),
+                ("color", "#1d4ed8"),
+                ("ask_name", "required"),
+                ("ask_email", "optional"),
+                ("ask_phone", "off"),
+            ]
+        };
+        let refused = admin.post("/inbox/settings/channels/webchat", &form("https://riverside.example/contact")).await;
+        assert_eq!(refused.status(), 422);
+        assert!(refused.text().await.unwrap().contains("is not an origin"), "a path is refused and explained");
+
+        let good = form("https://riverside.example\nhttps://www.riverside.example");
+        let added = admin.post("/inbox/settings/channels/webchat", &good).await;
+        assert_eq!(added.status(), 303);
+        let channels = app.store.list_channels(app.workspace.workspace_id).await.unwrap();
+        let widget = channels.iter().find(|c| c.kind == switchboard_domain::ChannelKind::Webchat).expect("stored");
+        assert!(widget.address.starts_with("wc_"));
+        let page = admin.get(&format!("/inbox/settings/channels/{}", widget.channel_id)).await.text().await.unwrap();
+        let unescaped = page.replace("&#x2f;", "/").replace("&quot;", "\"").replace("&lt;", "<").replace("&gt;", ">");
+        let snippet = format!("<script src=\"{}/widget.js\" data-key=\"{}\" async></script>", app.url, widget.address);
+        assert!(unescaped.contains(&snippet), "the line to paste: {unescaped}");
+        assert!(unescaped.contains("https://riverside.example, https://www.riverside.example"));
+        app
+    })
+    .await;
+}

@@ -295,7 +295,13 @@ pub trait InboxRepo: Send + Sync {
         limit: u32,
     ) -> StoreResult<Vec<Message>>;
     /// Clears the unread count of a conversation a staff member opened.
-    async fn mark_read(&self, workspace_id: WorkspaceId, conversation_id: ConversationId) -> StoreResult<()>;
+    /// Marks the conversation read by staff (and, on a web chat, the visitor's messages read).
+    async fn mark_read(
+        &self,
+        workspace_id: WorkspaceId,
+        conversation_id: ConversationId,
+        now: UnixMillis,
+    ) -> StoreResult<()>;
 }
 
 /// Staff working together on conversations: who looks after each, and private notes.

@@ -5,7 +5,8 @@
 //! from its business account, and a Facebook Page (Messenger) and an Instagram account use it
 //! against the emulator's Send API. An email address uses the real SendGrid adapter against the
 //! emulator's Mail Send, Inbound Parse and signed Event Webhook. A Telegram bot uses the real
-//! Telegram adapter against the emulator's Bot API.
+//! Telegram adapter against the emulator's Bot API. A clinic's website on its own port embeds the
+//! chat widget.
 
 use std::sync::Arc;
 
@@ -28,6 +29,7 @@ use crate::cli::{Cli, DemoArgs};
 mod email;
 mod meta;
 mod telegram;
+mod webchat;
 
 const WORKSPACE: &str = "Demo";
 const SMS_NUMBER: &str = "+14155550100";
@@ -67,9 +69,10 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
     let application = Application::build_with_store(config, store.clone()).await?;
     register_numbers(&application, &emulator, &workspace).await?;
     telegram::ensure_bot(&application, &emulator, &workspace).await?;
+    let site = webchat::serve_site(&application, &workspace, args.site_bind).await?;
     meta::sync_templates(&application, &workspace).await;
     let (_, api_key) = admin::create_api_key(&store, &workspace, "demo").await?;
-    print_welcome(&application, &emulator, &store, &workspace, &api_key).await?;
+    print_welcome(&application, &emulator, &store, &workspace, &api_key, &site).await?;
     application.run_until(app::shutdown_signal()).await?;
     emulator.shutdown();
     Ok(())
@@ -108,26 +111,22 @@ async fn register_numbers(
     for record in state.store.list_channels(workspace.workspace_id).await? {
         let resolved = state.channels.resolve(record)?;
         match resolved.record.provider {
-            Provider::Meta => {
-                meta::register(emulator, &resolved)?;
-                continue;
+            Provider::Meta => meta::register(emulator, &resolved)?,
+            Provider::Sendgrid => email::register(emulator, &resolved)?,
+            Provider::Twilio => {
+                let credentials = TwilioCredentials::from_channel(&resolved.context).map_err(anyhow::Error::msg)?;
+                emulator.add_account(&credentials.account_sid, &credentials.auth_token);
+                let address = provider_address(resolved.record.kind, &resolved.record.address);
+                emulator.add_number(
+                    &credentials.account_sid,
+                    &address,
+                    &resolved.context.webhook_url(resolved.record.provider),
+                );
             }
-            Provider::Sendgrid => {
-                email::register(emulator, &resolved)?;
-                continue;
-            }
-            // Registered with its webhook by `telegram::ensure_bot`.
-            Provider::Telegram => continue,
-            _ => {}
+            // The Telegram bot is registered with its webhook by `telegram::ensure_bot`; the web
+            // chat needs no provider; the demo has no mailbox or SES channel.
+            Provider::Telegram | Provider::Webchat | Provider::Mailbox | Provider::Ses => {}
         }
-        let credentials = TwilioCredentials::from_channel(&resolved.context).map_err(anyhow::Error::msg)?;
-        emulator.add_account(&credentials.account_sid, &credentials.auth_token);
-        let address = provider_address(resolved.record.kind, &resolved.record.address);
-        emulator.add_number(
-            &credentials.account_sid,
-            &address,
-            &resolved.context.webhook_url(resolved.record.provider),
-        );
     }
     Ok(())
 }
@@ -138,6 +137,7 @@ async fn print_welcome(
     store: &Arc<dyn Store>,
     workspace: &Workspace,
     api_key: &str,
+    site: &str,
 ) -> anyhow::Result<()> {
     let url = application.state().public_url.to_string();
     let channels = store.list_channels(workspace.workspace_id).await?;
@@ -159,6 +159,7 @@ Switchboard demo is running.
   Messenger Page:   {PAGE_ID}    Instagram account: {INSTAGRAM_ACCOUNT_ID}  (through Meta; write to them from the phone page)
   Email:            {EMAIL_ADDRESS}  (through SendGrid: Inbound Parse in, Mail Send out)
   Telegram bot:     @{BOT_USERNAME}  (through the Bot API: signed updates in, sendMessage out)
+  Website chat:     {site}  (a clinic's site with the chat widget: chat as a visitor, answer in the inbox)
 
 1. Text the business from a customer's phone (the emulator signs and delivers the webhook):
    switchboard emulator inbound --emulator-url {emu} --from {CUSTOMER} --to {SMS_NUMBER} "Hi! Can I move my appointment?"

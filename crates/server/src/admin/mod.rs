@@ -6,6 +6,7 @@ mod meta;
 mod sendgrid;
 mod ses;
 mod telegram;
+mod webchat;
 
 use std::sync::Arc;
 
@@ -20,6 +21,7 @@ pub use self::meta::{MetaMessagingInput, MetaWhatsappInput, add_meta_messaging_c
 pub use self::sendgrid::{SendgridChannel, SendgridInput, add_sendgrid_channel, set_sendgrid_event_webhook_key};
 pub use self::ses::{SesInput, add_ses_channel};
 pub use self::telegram::{TelegramChannel, TelegramInput, add_telegram_channel};
+pub use self::webchat::{add_webchat_channel, snippet as webchat_snippet};
 use crate::api_keys;
 use crate::clock::now_ms;
 use crate::secrets::SecretBox;

@@ -130,6 +130,13 @@ async fn serve(state: &AppState, workspace_id: WorkspaceId, raw: &str) -> Result
         .get_media(workspace_id, media_id)
         .await?
         .ok_or_else(|| Problem::not_found(format!("there is no file {raw} in this workspace")))?;
+    Ok(kept_file_response(media))
+}
+
+/// A kept file as an answer: shown inline when it is a picture, sound or video, downloaded
+/// otherwise, never run or sniffed.
+pub(crate) fn kept_file_response(media: switchboard_store::model::StoredMedia) -> Response {
+    let media_id = media.media_id;
     let inline = ["image/", "audio/", "video/"].iter().any(|p| media.content_type.starts_with(p));
     let name = media.filename.clone().unwrap_or_else(|| media_id.to_string());
     let disposition = if inline { "inline".to_owned() } else { format!("attachment; filename=\"{name}\"") };
@@ -143,5 +150,5 @@ async fn serve(state: &AppState, workspace_id: WorkspaceId, raw: &str) -> Result
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("default-src 'none'; sandbox"));
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, max-age=86400, immutable"));
     headers.insert("x-content-sha256", HeaderValue::from_str(&media.sha256).expect("hex is ASCII"));
-    Ok(response)
+    response
 }

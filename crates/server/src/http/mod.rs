@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .merge(ops::router())
         .merge(inbox::router())
+        .merge(crate::webchat::router())
         .layer(middleware::from_fn(log_server_errors))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

@@ -119,7 +119,7 @@ pub(crate) async fn commit(
     body: &[u8],
     mut events: Vec<switchboard_domain::inbound::InboundEvent>,
     media: Vec<switchboard_store::model::NewMedia>,
-) -> Result<(), Problem> {
+) -> Result<switchboard_store::writes::InboundOutcome, Problem> {
     let provider = channel.record.provider;
     let workspace_id = channel.record.workspace_id;
     for event in &mut events {
@@ -171,7 +171,7 @@ pub(crate) async fn commit(
         });
     }
     tracing::debug!(outcome = outcome.summary(), "webhook stored");
-    Ok(())
+    Ok(outcome)
 }
 
 /// How much of a webhook the log keeps: a whole email may weigh 30 MB, kept already as its

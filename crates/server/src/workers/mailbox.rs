@@ -142,5 +142,6 @@ async fn store_email(
     };
     crate::http::webhooks::commit(state, channel, "imap", "message/rfc822", raw, events, media)
         .await
+        .map(drop)
         .map_err(|problem| anyhow::anyhow!("storing the email failed: {}", problem.detail))
 }

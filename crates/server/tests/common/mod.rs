@@ -11,6 +11,7 @@ pub mod sendgrid;
 pub mod ses;
 pub mod staff;
 pub mod telegram;
+pub mod webchat;
 pub mod whatsapp_cloud;
 
 use std::future::Future;

@@ -191,15 +191,29 @@ macro_rules! impl_inbox_repo {
                 &self,
                 workspace_id: switchboard_domain::WorkspaceId,
                 conversation_id: switchboard_domain::ConversationId,
+                now: $crate::model::UnixMillis,
             ) -> $crate::StoreResult<()> {
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "update conversations set unread_count = 0 where workspace_id = $1 and conversation_id = $2 \
                      and unread_count <> 0",
                 )
                 .bind(workspace_id.0)
                 .bind(conversation_id.0)
-                .execute(self.write_pool())
+                .execute(&mut *tx)
                 .await?;
+                // A web chat visitor sees that their messages were read.
+                sqlx::query(
+                    "update messages set read_at = $3 where workspace_id = $1 and conversation_id = $2 \
+                     and direction = 'inbound' and read_at is null \
+                     and channel_id in (select channel_id from channels where provider = 'webchat')",
+                )
+                .bind(workspace_id.0)
+                .bind(conversation_id.0)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+                tx.commit().await?;
                 Ok(())
             }
         }

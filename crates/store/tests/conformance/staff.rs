@@ -88,7 +88,7 @@ async fn the_inbox_lists_newest_first_and_finds_by_words_number_and_only_in_its_
             assert_eq!(found.len(), expected, "{term:?} once indexed, {backend}");
         }
 
-        store.mark_read(a.workspace.workspace_id, all[0].conversation.conversation_id).await.unwrap();
+        store.mark_read(a.workspace.workspace_id, all[0].conversation.conversation_id, NOW).await.unwrap();
         let after = store.list_inbox(a.workspace.workspace_id, &InboxQuery::default(), 10).await.unwrap().items;
         assert_eq!(after[0].conversation.unread_count, 0);
     })

@@ -188,6 +188,13 @@ pub(super) async fn channel_page(
         switchboard_domain::Provider::Meta => Some(state.store.list_templates(channel_id).await?),
         _ => None,
     };
+    let widget = (channel.provider == switchboard_domain::Provider::Webchat).then(|| {
+        let settings = crate::webchat::settings::WidgetSettings::of(&channel.settings);
+        minijinja::context! {
+            snippet => crate::admin::webchat_snippet(&state.public_url, &channel.address),
+            origins => settings.allowed_origins,
+        }
+    });
     Ok(super::render(
         "channel.html",
         minijinja::context! {
@@ -199,6 +206,7 @@ pub(super) async fn channel_page(
             rejections => state.rejections.of(channel_id),
             test => test,
             templates => templates,
+            widget => widget,
             notice => notice,
             token_expires_at => token_expires_at,
             token_lapses_soon => token_lapses_soon,

@@ -332,7 +332,10 @@ async fn conversation(
     let result = async {
         let opened = Opened::load(&state, &signed_in, conversation_id).await?;
         if opened.conversation.unread_count > 0 {
-            state.store.mark_read(signed_in.session.staff.workspace_id, conversation_id).await?;
+            state
+                .store
+                .mark_read(signed_in.session.staff.workspace_id, conversation_id, crate::clock::now_ms())
+                .await?;
             state.live.publish(Change {
                 workspace_id: signed_in.session.staff.workspace_id,
                 conversation_id: Some(conversation_id),

@@ -19,6 +19,7 @@ mod staff_settings;
 mod telegram_settings;
 pub mod throttle;
 mod views;
+mod webchat_settings;
 
 use std::sync::LazyLock;
 
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(channel_settings::router())
         .merge(meta_settings::router())
         .merge(telegram_settings::router())
+        .merge(webchat_settings::router())
         .merge(meta_oauth::router())
         .merge(staff_settings::router())
         .merge(events::router())
