@@ -211,3 +211,65 @@ async fn bad_widget_requests_are_refused_and_change_nothing() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_visitor_who_proves_their_email_sees_their_chat_on_another_device() {
+    on_every_backend(|app| async move {
+        let channel = add_webchat(&app, &[SITE], email_required()).await;
+        let laptop = Visitor::arrive(&app, &channel).await;
+        let phone = Visitor::arrive(&app, &channel).await;
+        let no_mail =
+            phone.post("/widget/api/verify/start", &json!({ "email": "ann@example.com" })).send().await.unwrap();
+        let detail = expect_problem(no_mail, 409, "no-email-channel").await;
+        assert!(detail.contains("email channel"), "{detail}");
+
+        let mail = common::sendgrid::add_sendgrid(&app).await;
+        assert_eq!(laptop.identify(json!({ "name": "Ann", "email": "ann@example.com" })).await.status(), 200);
+        assert_eq!(laptop.write("Written on my laptop").await.status(), 201);
+
+        // On the phone, the same address given on the form is not enough to see the laptop's chat.
+        assert_eq!(phone.identify(json!({ "email": "ann@example.com" })).await.status(), 200);
+        assert!(phone.messages().await.is_empty(), "an address typed in proves nothing");
+
+        let started =
+            phone.post("/widget/api/verify/start", &json!({ "email": "ann@example.com" })).send().await.unwrap();
+        assert_eq!(started.status(), 202);
+        let sent = mail.sendgrid.wait_for_sent(1, Duration::from_secs(10)).await;
+        assert_eq!(sent[0].to, ["ann@example.com"]);
+        let text = sent[0].text.clone().unwrap();
+        let code: String = text.split(": ").nth(1).unwrap().chars().take(6).collect();
+        assert!(code.chars().all(|c| c.is_ascii_digit()), "{text}");
+
+        let wrong = if code == "000000" { "111111" } else { "000000" };
+        let refused = phone
+            .post("/widget/api/verify/finish", &json!({ "email": "ann@example.com", "code": wrong }))
+            .send()
+            .await
+            .unwrap();
+        expect_problem(refused, 422, "wrong-code").await;
+        let someone_else = Visitor::arrive(&app, &channel).await;
+        let stolen = someone_else
+            .post("/widget/api/verify/finish", &json!({ "email": "ann@example.com", "code": code }))
+            .send()
+            .await
+            .unwrap();
+        expect_problem(stolen, 422, "wrong-code").await;
+
+        let proved = phone
+            .post("/widget/api/verify/finish", &json!({ "email": "ann@example.com", "code": code }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(proved.status(), 200);
+        let texts: Vec<String> =
+            phone.messages().await.iter().map(|m| m["text"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(texts, ["Written on my laptop"], "the laptop's chat follows Ann to her phone");
+        assert_eq!(phone.write("And now from my phone").await.status(), 201);
+        let on_laptop: Vec<String> =
+            laptop.messages().await.iter().map(|m| m["text"].as_str().unwrap().to_owned()).collect();
+        assert_eq!(on_laptop, ["Written on my laptop", "And now from my phone"]);
+        assert!(someone_else.messages().await.is_empty());
+        app
+    })
+    .await;
+}

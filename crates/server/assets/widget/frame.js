@@ -26,6 +26,8 @@
   const API = {
     session: "/widget/api/session",
     identify: "/widget/api/identify",
+    verifyStart: "/widget/api/verify/start",
+    verifyFinish: "/widget/api/verify/finish",
     messages: "/widget/api/messages",
     read: "/widget/api/read",
     events: "/widget/api/events",
@@ -419,7 +421,56 @@
     ui.list.addEventListener("scroll", () => { state.pinned = isAtBottom(); });
     ui.receipt = el("span", { class: "receipt" });
     ui.composerError = el("p", { id: "composer-error", class: "error", role: "alert" });
-    return el("div", { class: "chat" }, ui.list, ui.composerError, buildComposer());
+    return el("div", { class: "chat" }, buildContinue(), ui.list, ui.composerError, buildComposer());
+  }
+
+  // ---- continuing a chat from another device: a code emailed to the visitor proves the address,
+  // and the chats of their other devices show here ----
+
+  function buildContinue() {
+    const details = el("details", { class: "continue" }, el("summary", {}, "Chatted with us on another device?"));
+    const email = el("input", { id: "continue-email", type: "email", autocomplete: "email", required: true, value: state.email });
+    const code = el("input", {
+      id: "continue-code", inputmode: "numeric", autocomplete: "one-time-code", maxlength: "6", pattern: "[0-9]{6}",
+    });
+    const codeRow = el("div", { class: "field", hidden: true }, el("label", { for: "continue-code" }, "Code from the email"), code);
+    const error = el("p", { class: "error", role: "alert" });
+    const submit = el("button", { type: "submit", id: "continue-submit", class: "primary" }, "Email me a code");
+    const form = el("form", { id: "continue", class: "continue-form" },
+      el("p", { class: "hint" }, "We email you a code; your earlier messages then show here."),
+      el("div", { class: "field" }, el("label", { for: "continue-email" }, "Email"), email), codeRow, error, submit);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      submitContinue({ details, email, code, codeRow, error, submit });
+    });
+    details.append(form);
+    return details;
+  }
+
+  async function submitContinue(parts) {
+    if (parts.submit.disabled) return;
+    parts.submit.disabled = true;
+    showError(parts.error, "");
+    try {
+      const address = parts.email.value.trim();
+      if (parts.codeRow.hidden) {
+        const result = await authed("POST", API.verifyStart, { email: address });
+        if (!result.ok) return showError(parts.error, problemText(result));
+        parts.codeRow.hidden = false;
+        parts.submit.textContent = "Continue";
+        parts.code.focus();
+        return;
+      }
+      const result = await authed("POST", API.verifyFinish, { email: address, code: parts.code.value.trim() });
+      if (!result.ok || !result.data) return showError(parts.error, problemText(result));
+      adoptSession(result.data);
+      parts.details.remove();
+      refreshMessages();
+    } catch (failure) {
+      showError(parts.error, failureText(failure));
+    } finally {
+      parts.submit.disabled = false;
+    }
   }
 
   function buildComposer() {

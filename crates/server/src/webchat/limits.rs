@@ -7,6 +7,10 @@ use std::sync::Mutex;
 
 /// Messages a visitor may send a minute.
 pub const VISITOR_MESSAGES_PER_MINUTE: u32 = 20;
+/// Codes a visitor may ask for a minute, to prove an email address.
+pub const VERIFICATION_CODES_PER_MINUTE: u32 = 3;
+/// Codes a visitor may try a minute.
+pub const VERIFICATION_TRIES_PER_MINUTE: u32 = 5;
 /// Requests that change something (sessions, messages, reads) one address may make a minute:
 /// several visitors may share an office's address.
 pub const ADDRESS_REQUESTS_PER_MINUTE: u32 = 240;
@@ -47,6 +51,8 @@ impl WindowLimit {
 pub struct WidgetLimits {
     pub visitor_messages: WindowLimit,
     pub address_requests: WindowLimit,
+    pub verification_codes: WindowLimit,
+    pub verification_tries: WindowLimit,
 }
 
 impl Default for WidgetLimits {
@@ -54,6 +60,8 @@ impl Default for WidgetLimits {
         Self {
             visitor_messages: WindowLimit::new(VISITOR_MESSAGES_PER_MINUTE),
             address_requests: WindowLimit::new(ADDRESS_REQUESTS_PER_MINUTE),
+            verification_codes: WindowLimit::new(VERIFICATION_CODES_PER_MINUTE),
+            verification_tries: WindowLimit::new(VERIFICATION_TRIES_PER_MINUTE),
         }
     }
 }

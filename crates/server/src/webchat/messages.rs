@@ -3,7 +3,8 @@
 //! (a text, with an image if they attached one, stored as any provider's message is),
 //! `POST /widget/api/read` (the replies they have seen) and `GET /widget/api/media/{id}` (a
 //! picture of their chat). A visitor sees only the messages of their own chat: those on this
-//! channel from or to their own identity.
+//! channel from or to their contact's web chat identities (theirs, and their other devices' once
+//! they proved their email).
 
 use std::net::SocketAddr;
 
@@ -64,14 +65,20 @@ async fn chat(state: &AppState, session: &VisitorSession) -> Result<Vec<Message>
         switchboard_store::repo::ConversationFilter { contact_id: Some(contact.contact_id), ..Default::default() };
     let conversations = state.store.list_conversations(workspace_id, &filter, None, 1).await?;
     let Some(conversation) = conversations.items.first() else { return Ok(Vec::new()) };
-    let visitor = session.visitor.identity_value();
+    // The contact's visitors: this one, and the other devices of a visitor who proved their email.
+    let visitors: Vec<&str> = contact
+        .identities
+        .iter()
+        .filter(|i| i.kind == switchboard_domain::IdentityKind::Webchat)
+        .map(|i| i.value.as_str())
+        .collect();
     let messages = state.store.latest_messages(workspace_id, conversation.conversation_id, HISTORY).await?;
     Ok(messages
         .into_iter()
         .filter(|m| m.channel_id == session.channel.record.channel_id)
         .filter(|m| match m.direction {
-            Direction::Inbound => m.from_address == visitor,
-            Direction::Outbound => m.to_address == visitor,
+            Direction::Inbound => visitors.contains(&m.from_address.as_str()),
+            Direction::Outbound => visitors.contains(&m.to_address.as_str()),
         })
         .collect())
 }

@@ -5,7 +5,8 @@
 //! changes as server-sent events, and read reports both ways. A visitor's message is stored
 //! through the same ingest path as any provider's webhook; the business's replies go through
 //! the same queue and are `sent` once queued for the widget, `delivered` once it fetched them,
-//! `read` once the visitor saw them.
+//! `read` once the visitor saw them. A visitor who proves their email address with a code sent to
+//! it becomes the contact that has it, and sees the chats of their other devices.
 //!
 //! Only the origins a channel allows may frame the chat (`frame-ancestors`, and the session
 //! refuses other origins); the API answers only its own frame's requests; every visitor reads
@@ -19,6 +20,7 @@ pub mod limits;
 pub mod messages;
 pub mod session;
 pub mod settings;
+pub mod verification;
 pub mod visitor;
 pub mod visitor_token;
 
@@ -40,6 +42,8 @@ pub fn router() -> Router<AppState> {
         .route("/widget/api/identify", post(session::identify))
         .route("/widget/api/messages", get(messages::list).post(messages::send))
         .route("/widget/api/read", post(messages::read))
+        .route("/widget/api/verify/start", post(verification::start))
+        .route("/widget/api/verify/finish", post(verification::finish))
         .route("/widget/api/media/{media_id}", get(messages::media))
         .route("/widget/api/events", get(events::events))
         .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))

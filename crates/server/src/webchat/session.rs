@@ -42,7 +42,8 @@ pub struct SessionView {
     email: Option<String>,
 }
 
-async fn view(
+/// What the widget is told of its visitor, with a fresh token.
+pub async fn session_view(
     state: &AppState,
     visitor: &Visitor,
     workspace_id: switchboard_domain::WorkspaceId,
@@ -87,7 +88,7 @@ pub async fn session(
         }
         None => Visitor { channel_id, visitor_id: uuid::Uuid::now_v7(), issued_at: now_ms() },
     };
-    Ok(Json(view(&state, &visitor, channel.record.workspace_id).await?))
+    Ok(Json(session_view(&state, &visitor, channel.record.workspace_id).await?))
 }
 
 #[derive(Deserialize)]
@@ -144,7 +145,7 @@ pub async fn identify(
     wanted.extend(phone.map(|p| Identity { kind: IdentityKind::Phone, value: p.as_str().to_owned() }));
     remember(&state, &session, name.as_deref(), wanted).await?;
     let workspace_id = session.channel.record.workspace_id;
-    Ok(Json(view(&state, &session.visitor, workspace_id).await?))
+    Ok(Json(session_view(&state, &session.visitor, workspace_id).await?))
 }
 
 /// Makes the visitor a contact with the name and identities they gave. An email or number that
