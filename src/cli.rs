@@ -48,8 +48,9 @@ pub enum Command {
     ///
     /// Example: switchboard serve --bind 0.0.0.0:8080 --public-url https://hub.example.com
     Serve(ServeArgs),
-    /// Run the server with a demo workspace whose SMS and WhatsApp channels talk to a built-in
-    /// Twilio emulator. Prints an API key and the commands to try.
+    /// Run the server with a demo workspace whose channels (SMS, WhatsApp, Messenger, Instagram,
+    /// email, Telegram) talk to built-in emulators of their providers, and a clinic's website
+    /// with the chat widget. Prints an API key and the commands to try.
     ///
     /// Example: switchboard demo
     Demo(DemoArgs),
@@ -133,7 +134,7 @@ pub struct DemoArgs {
     /// Address of the Switchboard server.
     #[arg(long, default_value = "127.0.0.1:8080")]
     pub bind: SocketAddr,
-    /// Address of the Twilio emulator.
+    /// Address of the providers' emulator (Twilio, Meta, SendGrid, Telegram).
     #[arg(long, default_value = "127.0.0.1:8090")]
     pub emulator_bind: SocketAddr,
     /// Address of the demo's website, a clinic's page that embeds the chat widget.
