@@ -2,7 +2,8 @@
 //! site (another origin than the server), opens the chat, fills in the pre-chat form and writes;
 //! a staff member answers from the inbox in another tab; the visitor sees the answer arrive live
 //! and their own message turn "Seen", the answer turns read; after a reload the chat is still
-//! there. Screenshots are kept in `target/screenshots/`.
+//! there. On a phone-sized screen the chat covers it, and the keyboard opens and closes it.
+//! Screenshots are kept in `target/screenshots/`.
 
 mod common;
 
@@ -140,6 +141,59 @@ async fn a_visitor_chats_from_the_website_and_staff_answer_from_the_inbox() {
         .await;
     wait_for_text(browser, "#messages .msg.business .text", "He is waiting for you", "the answer after a reload").await;
     assert!(browser.find_all(By::Css("#prechat")).await.unwrap().is_empty(), "no form for a known visitor");
+
+    chrome.quit().await;
+    app.stop().await;
+}
+
+/// Evaluates a script in the current frame and returns its JSON answer.
+async fn ask(browser: &WebDriver, script: &str) -> serde_json::Value {
+    browser.execute(script, vec![]).await.unwrap().json().clone()
+}
+
+#[tokio::test]
+async fn on_a_phone_the_chat_fills_the_screen_and_the_keyboard_opens_and_closes_it() {
+    let Some(chrome) = Chrome::start().await else { return };
+    let app = TestApp::spawn(TestDatabase::sqlite()).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let site = format!("http://{}", listener.local_addr().unwrap());
+    let channel = add_webchat(&app, &[&site], Prechat::default()).await;
+    tokio::spawn(demo_site::serve(listener, demo_site::page(&app.url, &channel.address)));
+    let browser = &chrome.driver;
+    browser.set_window_rect(0, 0, 390, 844).await.unwrap();
+
+    browser.goto(&site).await.unwrap();
+    open_chat(browser).await;
+    browser.query(By::Css("#composer-text")).first().await.expect("no form: the chat at once");
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while ask(browser, "return document.activeElement && document.activeElement.id;").await != "composer-text" {
+        assert!(tokio::time::Instant::now() < deadline, "opening the chat puts the focus in the message box");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    chrome.screenshot("widget-phone").await;
+
+    browser.enter_default_frame().await.unwrap();
+    let covered = ask(
+        browser,
+        "const r = document.getElementById('switchboard-frame').getBoundingClientRect(); \
+         return [Math.round(r.left), Math.round(r.top), Math.round(r.width) === window.innerWidth, Math.round(r.height) === window.innerHeight];",
+    )
+    .await;
+    assert_eq!(covered, serde_json::json!([0, 0, true, true]), "the chat covers the phone's screen");
+    let bubble = browser.find(By::Css("#switchboard-bubble")).await.unwrap();
+    assert!(!bubble.is_displayed().await.unwrap(), "the bubble steps aside while the chat is open");
+
+    // Escape in the chat closes it and gives the focus back to the bubble.
+    browser.find(By::Css("#switchboard-frame")).await.unwrap().enter_frame().await.unwrap();
+    browser.find(By::Css("#composer-text")).await.unwrap().send_keys(Key::Escape).await.unwrap();
+    browser.enter_default_frame().await.unwrap();
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while ask(browser, "return document.activeElement && document.activeElement.id;").await != "switchboard-bubble" {
+        assert!(tokio::time::Instant::now() < deadline, "Escape closes the chat and returns to the bubble");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(bubble.attr("aria-expanded").await.unwrap().as_deref(), Some("false"));
+    assert!(!browser.find(By::Css("#switchboard-frame")).await.unwrap().is_displayed().await.unwrap());
 
     chrome.quit().await;
     app.stop().await;
