@@ -1,10 +1,7 @@
 //! Workspace API keys: `sb_` and 40 random base62 characters. Only the SHA-256 of a key is
 //! stored (a random key this long needs no slow hash); the key itself is shown once, at creation.
 
-use rand::RngExt;
 use sha2::{Digest, Sha256};
-
-const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 /// A freshly generated key.
 pub struct GeneratedKey {
@@ -14,9 +11,7 @@ pub struct GeneratedKey {
 }
 
 pub fn generate() -> GeneratedKey {
-    let mut rng = rand::rng();
-    let body: String = (0..40).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
-    let secret = format!("sb_{body}");
+    let secret = format!("sb_{}", crate::secrets::random_base62(40));
     GeneratedKey { prefix: secret[..10].to_owned(), hash: hash(&secret), secret }
 }
 

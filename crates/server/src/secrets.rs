@@ -16,6 +16,13 @@ use crate::config::SecretKeySource;
 const VERSION: u8 = 1;
 const NONCE_LEN: usize = 24;
 
+/// `len` random letters and digits (base62): API keys, URL secrets, public keys.
+pub fn random_base62(len: usize) -> String {
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut rng = rand::rng();
+    (0..len).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}
+
 /// Seals and opens secrets with the deployment's key.
 #[derive(Clone)]
 pub struct SecretBox {

@@ -18,26 +18,6 @@ use switchboard_emulator::sendgrid::{InboundEmail, InboundFile};
 const CUSTOMER: &str = "renee@customer.test";
 const WAIT: Duration = Duration::from_secs(10);
 
-/// The messages of the workspace's only conversation, oldest first, once `count` are there.
-async fn conversation_messages(app: &TestApp, count: usize) -> Vec<Value> {
-    let deadline = tokio::time::Instant::now() + WAIT;
-    loop {
-        let list = app.get_json("/api/v1/conversations").await;
-        let conversations = list["data"].as_array().unwrap();
-        if let [conversation] = conversations.as_slice() {
-            let id = conversation["id"].as_str().unwrap();
-            let page = app.get_json(&format!("/api/v1/conversations/{id}/messages")).await;
-            let mut messages = page["data"].as_array().unwrap().clone();
-            if messages.len() >= count {
-                messages.sort_by_key(|m| m["id"].as_str().unwrap().to_owned());
-                return messages;
-            }
-        }
-        assert!(tokio::time::Instant::now() < deadline, "expected one conversation with {count} messages: {list:#}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
 async fn send_email(app: &TestApp, channel_id: &str, body: &str) -> reqwest::Response {
     app.post("/api/v1/messages", &json!({ "channel_id": channel_id, "to": CUSTOMER, "body": body }))
         .send()
@@ -72,7 +52,7 @@ async fn an_email_arrives_is_answered_threaded_and_followed_to_read() {
         };
         let delivered = sendgrid.sendgrid.send_inbound(first.clone()).await.unwrap();
         assert_eq!(delivered.status, 200, "{}: {}", app.backend, delivered.body);
-        let messages = conversation_messages(&app, 1).await;
+        let messages = app.conversation_messages("", 1).await;
         let inbound = &messages[0];
         assert_eq!(inbound["body"], "Can Rex come on Friday?");
         assert_eq!(inbound["from"], CUSTOMER);
@@ -88,7 +68,7 @@ async fn an_email_arrives_is_answered_threaded_and_followed_to_read() {
         // SendGrid posts the same email again (it did not hear our answer): nothing twice.
         let again = InboundEmail { message_id: Some(delivered.message_id.clone()), ..first };
         assert_eq!(sendgrid.sendgrid.send_inbound(again).await.unwrap().status, 200);
-        assert_eq!(conversation_messages(&app, 1).await.len(), 1);
+        assert_eq!(app.conversation_messages("", 1).await.len(), 1);
 
         // The staff answer; Mail Send gets a reply threaded to the customer's email.
         let answer = send_email(&app, &channel_id, "Friday at 3 works.").await;
@@ -125,7 +105,7 @@ async fn an_email_arrives_is_answered_threaded_and_followed_to_read() {
         sendgrid.sendgrid.add_parse_route("riverside.test", &sendgrid.parse_url(&app), true);
         let answer_back = InboundEmail::text(CUSTOMER, &reply_address, "Re: Rex's vaccination", "Perfect, thank you!");
         assert_eq!(sendgrid.sendgrid.send_inbound(answer_back).await.unwrap().status, 200);
-        let messages = conversation_messages(&app, 3).await;
+        let messages = app.conversation_messages("", 3).await;
         assert_eq!(messages[2]["body"], "Perfect, thank you!");
 
         // A spam report opts the customer out of email: the next send is refused, clearly.
@@ -270,7 +250,7 @@ async fn a_customer_who_texts_and_then_emails_stays_one_contact_in_one_conversat
     on_every_backend(|app| async move {
         let sendgrid = add_sendgrid(&app).await;
         app.customer_sms("+14155550177", "Hi, it's Renée. Can I email you the forms?").await;
-        let texted = conversation_messages(&app, 1).await;
+        let texted = app.conversation_messages("", 1).await;
         let contact_id = texted[0]["contact_id"].as_str().unwrap().to_owned();
         let added = app
             .post(&format!("/api/v1/contacts/{contact_id}/identities"), &json!({ "kind": "email", "value": CUSTOMER }))
@@ -281,7 +261,7 @@ async fn a_customer_who_texts_and_then_emails_stays_one_contact_in_one_conversat
 
         let email = InboundEmail::text(CUSTOMER, ADDRESS, "Forms", "Here are the forms.");
         assert_eq!(sendgrid.sendgrid.send_inbound(email).await.unwrap().status, 200);
-        let messages = conversation_messages(&app, 2).await;
+        let messages = app.conversation_messages("", 2).await;
         assert_eq!(messages[1]["body"], "Here are the forms.");
         assert!(messages.iter().all(|m| m["contact_id"] == contact_id.as_str()), "{messages:#?}");
         assert_ne!(messages[0]["channel_id"], messages[1]["channel_id"], "one conversation across SMS and email");

@@ -9,7 +9,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::telegram::{BOT_TOKEN, BOT_USERNAME, TelegramChannel, add_telegram, conversation_of};
+use common::telegram::{BOT_TOKEN, BOT_USERNAME, TelegramChannel, add_telegram};
 use common::{TestApp, expect_problem, on_every_backend};
 use serde_json::{Value, json};
 use switchboard_emulator::telegram::{Customer, CustomerAction};
@@ -59,7 +59,7 @@ async fn a_customer_writes_to_the_bot_and_the_reply_comes_back_as_safe_html() {
         let again = bot.telegram.redeliver(BOT_TOKEN, first.update_id).await.unwrap();
         assert_eq!(again.status, 200, "{}", again.body);
         let contact_id = contact_of_ann(&app).await;
-        let messages = conversation_of(&app, &contact_id, 1).await;
+        let messages = app.conversation_messages(&format!("contact_id={contact_id}"), 1).await;
         assert_eq!(messages.len(), 1, "the retry stored nothing: {messages:?}");
         assert_eq!(messages[0]["body"], "Is the clinic open on Saturday?");
         assert_eq!(messages[0]["from"], "424242");
@@ -94,7 +94,7 @@ async fn photos_edits_buttons_and_replies_arrive_as_they_were_meant() {
         // The file is fetched with getFile and kept.
         let deadline = tokio::time::Instant::now() + WAIT;
         let url = loop {
-            let messages = conversation_of(&app, &contact_id, 1).await;
+            let messages = app.conversation_messages(&format!("contact_id={contact_id}"), 1).await;
             if let Some(url) = messages[0]["attachments"][0]["url"].as_str().filter(|u| !u.is_empty()) {
                 assert_eq!(messages[0]["body"], "His paw");
                 break url.to_owned();
@@ -112,7 +112,7 @@ async fn photos_edits_buttons_and_replies_arrive_as_they_were_meant() {
         let edit = CustomerAction::Edit { message_id: typo.message_id.unwrap(), new_text: "Can we come at 11?".into() };
         let edited = bot.customer(&ann(), edit).await;
         bot.telegram.redeliver(BOT_TOKEN, edited.update_id).await.unwrap();
-        let messages = conversation_of(&app, &contact_id, 2).await;
+        let messages = app.conversation_messages(&format!("contact_id={contact_id}"), 2).await;
         assert_eq!(messages.len(), 2, "an edit is not a new message");
         let question = app.message(messages[1]["id"].as_str().unwrap()).await;
         assert_eq!(question["body"], "Can we come at 11?");
@@ -132,7 +132,7 @@ async fn photos_edits_buttons_and_replies_arrive_as_they_were_meant() {
         bot.customer(&ann(), press).await;
         let answered = bot.telegram.wait_for_answered_callback(BOT_TOKEN, WAIT).await.unwrap();
         assert!(!answered.callback_query_id.is_empty());
-        let messages = conversation_of(&app, &contact_id, 4).await;
+        let messages = app.conversation_messages(&format!("contact_id={contact_id}"), 4).await;
         let choice = &messages[3];
         assert_eq!(choice["body"], "Rather 14:00");
         assert_eq!(choice["content"], json!({ "kind": "choice", "id": "slot-14", "title": "Rather 14:00" }));
@@ -142,7 +142,7 @@ async fn photos_edits_buttons_and_replies_arrive_as_they_were_meant() {
         let answer =
             CustomerAction::TextReplyingTo { text: "See you then".into(), reply_to_message_id: sent[0].message_id };
         let theirs = bot.customer(&ann(), answer).await;
-        let messages = conversation_of(&app, &contact_id, 5).await;
+        let messages = app.conversation_messages(&format!("contact_id={contact_id}"), 5).await;
         assert_eq!(messages[4]["reply_to"], format!("424242:{}", sent[0].message_id));
         let quoting =
             reply(&app, &bot, json!({ "body": "Booked!", "reply_to": messages[4]["provider_message_id"] })).await;
@@ -179,7 +179,7 @@ async fn a_deep_link_from_an_email_makes_the_customer_the_same_contact() {
         bot.customer(&stranger, CustomerAction::Start(Some(String::from_utf8(forged).unwrap()))).await;
 
         bot.customer(&ann(), CustomerAction::Start(Some(reference.to_owned()))).await;
-        let messages = conversation_of(&app, contact_id, 1).await;
+        let messages = app.conversation_messages(&format!("contact_id={contact_id}"), 1).await;
         assert_eq!(messages[0]["body"], format!("/start {reference}"));
         let joined = app.get_json(&format!("/api/v1/contacts/{contact_id}")).await;
         let kinds: Vec<&str> =

@@ -16,8 +16,7 @@ const BOT_NAME: &str = "Demo Clinic";
 
 /// A token shaped as @BotFather's: the bot's id, a colon, 35 characters.
 fn new_token() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-    let secret: String = (0..33).map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char).collect();
+    let secret = switchboard_server::secrets::random_base62(33);
     format!("7{:09}:AA{secret}", rand::random_range(0..1_000_000_000u32))
 }
 

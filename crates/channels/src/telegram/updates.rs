@@ -156,12 +156,14 @@ fn consent_event(member: &Value) -> Result<InboundEvent, ParseError> {
 fn start_reference(message: &Value) -> Option<String> {
     let text = message["text"].as_str()?;
     let command = message["entities"].as_array()?.iter().find(|e| e["type"] == "bot_command" && e["offset"] == 0)?;
-    let length = command["length"].as_u64()? as usize;
-    let name: String = text.encode_utf16().take(length).map(|u| char::from_u32(u32::from(u)).unwrap_or('?')).collect();
+    // Entities count UTF-16 units.
+    let units: Vec<u16> = text.encode_utf16().collect();
+    let length = (command["length"].as_u64()? as usize).min(units.len());
+    let name = String::from_utf16_lossy(&units[..length]);
     if name != "/start" && !name.starts_with("/start@") {
         return None;
     }
-    let payload: String = String::from_utf16_lossy(&text.encode_utf16().skip(length).collect::<Vec<_>>());
+    let payload = String::from_utf16_lossy(&units[length..]);
     let payload = payload.trim();
     (!payload.is_empty()).then(|| payload.to_owned())
 }

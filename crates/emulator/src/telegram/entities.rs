@@ -134,6 +134,21 @@ pub(crate) fn detect(text: &str) -> Vec<Entity> {
     entities
 }
 
+/// Parsed text and its entities as short lines (`bold 0 2`, `text_link 5 4 https://…`), for
+/// the parsers' tests.
+#[cfg(test)]
+pub(crate) fn describe(parsed: (String, Vec<Entity>)) -> (String, Vec<String>) {
+    let (text, entities) = parsed;
+    let entities = entities
+        .into_iter()
+        .map(|e| {
+            let extra = e.url.or(e.language).map(|x| format!(" {x}")).unwrap_or_default();
+            format!("{} {} {}{extra}", e.kind, e.offset, e.length)
+        })
+        .collect();
+    (text, entities)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

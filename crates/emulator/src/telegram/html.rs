@@ -273,15 +273,7 @@ mod tests {
     use super::*;
 
     fn summary(html: &str) -> (String, Vec<String>) {
-        let (text, entities) = parse(html).unwrap();
-        let entities = entities
-            .into_iter()
-            .map(|e| {
-                let extra = e.url.or(e.language).map(|x| format!(" {x}")).unwrap_or_default();
-                format!("{} {} {}{extra}", e.kind, e.offset, e.length)
-            })
-            .collect();
-        (text, entities)
+        crate::telegram::entities::describe(parse(html).unwrap())
     }
 
     #[test]

@@ -248,17 +248,7 @@ pub(crate) fn parse_legacy(markdown: &str) -> Result<(String, Vec<Entity>), Stri
 mod tests {
     use super::*;
 
-    fn summary(parsed: (String, Vec<Entity>)) -> (String, Vec<String>) {
-        let (text, entities) = parsed;
-        let entities = entities
-            .into_iter()
-            .map(|e| {
-                let extra = e.url.or(e.language).map(|x| format!(" {x}")).unwrap_or_default();
-                format!("{} {} {}{extra}", e.kind, e.offset, e.length)
-            })
-            .collect();
-        (text, entities)
-    }
+    use crate::telegram::entities::describe as summary;
 
     #[test]
     fn markdown_v2_marks_up_and_escapes() {

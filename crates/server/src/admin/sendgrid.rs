@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use rand::RngExt;
 use switchboard_channels::sendgrid::SendgridCredentials;
 use switchboard_domain::{ChannelKind, EmailAddress, Provider};
 use switchboard_store::Store;
@@ -58,7 +57,7 @@ pub async fn add_sendgrid_channel(
     if input.api_key.trim().is_empty() {
         bail!("the API key is empty (create one with Mail Send permission in SendGrid's settings)");
     }
-    let inbound_secret = input.inbound_secret.unwrap_or_else(random_secret);
+    let inbound_secret = input.inbound_secret.unwrap_or_else(|| crate::secrets::random_base62(32));
     if inbound_secret.len() < 16 || !inbound_secret.bytes().all(|b| b.is_ascii_alphanumeric()) {
         bail!("the inbound secret must be at least 16 letters and digits");
     }
@@ -91,12 +90,6 @@ pub async fn add_sendgrid_channel(
     };
     let channel = create_sealed(store, secrets, workspace, channel).await?;
     Ok(SendgridChannel { channel, inbound_secret })
-}
-
-fn random_secret() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::rng();
-    (0..32).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
 }
 
 /// Replaces the Event Webhook verification key of a SendGrid channel (SendGrid shows a new one

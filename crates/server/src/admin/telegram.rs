@@ -6,7 +6,6 @@
 use std::sync::Arc;
 
 use anyhow::{Context, bail};
-use rand::RngExt;
 use switchboard_channels::telegram::{ApiError, BotProfile, TelegramAdapter, TelegramCredentials, bot_api};
 use switchboard_domain::{ChannelId, ChannelKind, Provider};
 use switchboard_store::Store;
@@ -41,12 +40,6 @@ fn explain(error: ApiError, what: &str) -> anyhow::Error {
     }
 }
 
-fn random_secret() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
-    let mut rng = rand::rng();
-    (0..48).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
-}
-
 pub async fn add_telegram_channel(
     store: &Arc<dyn Store>,
     secrets: &SecretBox,
@@ -72,7 +65,7 @@ pub async fn add_telegram_channel(
         );
     }
     let channel_id = ChannelId::new();
-    let secret_token = random_secret();
+    let secret_token = crate::secrets::random_base62(48);
     let webhook_url = format!("{}/webhooks/telegram/{channel_id}", input.public_url.trim_end_matches('/'));
     bot_api::set_webhook(client, base, token, &webhook_url, &secret_token)
         .await

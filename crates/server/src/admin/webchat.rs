@@ -5,7 +5,6 @@
 
 use std::sync::Arc;
 
-use rand::RngExt;
 use switchboard_domain::{ChannelKind, Provider};
 use switchboard_store::Store;
 use switchboard_store::model::{Channel, Workspace};
@@ -19,13 +18,6 @@ pub fn snippet(public_url: &str, key: &str) -> String {
     format!("<script src=\"{public_url}/widget.js\" data-key=\"{key}\" async></script>")
 }
 
-fn public_key() -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    let mut rng = rand::rng();
-    let key: String = (0..24).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect();
-    format!("wc_{key}")
-}
-
 pub async fn add_webchat_channel(
     store: &Arc<dyn Store>,
     secrets: &SecretBox,
@@ -34,7 +26,7 @@ pub async fn add_webchat_channel(
     settings: WidgetSettings,
 ) -> anyhow::Result<Channel> {
     let settings = settings.validated().map_err(anyhow::Error::msg)?;
-    let key = public_key();
+    let key = format!("wc_{}", crate::secrets::random_base62(24));
     let channel = ChannelToSeal {
         kind: ChannelKind::Webchat,
         provider: Provider::Webchat,

@@ -10,7 +10,6 @@ use axum::http::HeaderMap;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use serde::Deserialize;
 use switchboard_domain::ConversationId;
-use switchboard_store::Store;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use tokio_stream::wrappers::{BroadcastStream, ReceiverStream, WatchStream};
@@ -25,16 +24,6 @@ pub struct EventsQuery {
     token: Option<String>,
 }
 
-/// The visitor's conversation, once they have one.
-async fn conversation_of(store: &dyn Store, session: &VisitorSession) -> Option<ConversationId> {
-    let workspace_id = session.channel.record.workspace_id;
-    let contact = store.find_contact_by_identity(workspace_id, &session.identity()).await.ok()??;
-    let filter =
-        switchboard_store::repo::ConversationFilter { contact_id: Some(contact.contact_id), ..Default::default() };
-    let page = store.list_conversations(workspace_id, &filter, None, 1).await.ok()?;
-    page.items.first().map(|c| c.conversation_id)
-}
-
 pub async fn events(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -44,11 +33,11 @@ pub async fn events(
     let (sender, receiver) = tokio::sync::mpsc::channel::<()>(8);
     let mut changes = BroadcastStream::new(state.live.subscribe());
     let workspace_id = session.channel.record.workspace_id;
-    let store = state.store.clone();
-    // Passes on the changes of the visitor's conversation, until the widget goes away. It holds
-    // only the store, so that nothing here keeps the server from shutting down.
+    let watcher = state.clone();
+    // Passes on the changes of the visitor's conversation, until the widget goes away (the
+    // task ends with the stream, so it never keeps the server from shutting down).
     tokio::spawn(async move {
-        let mut conversation = conversation_of(store.as_ref(), &session).await;
+        let mut conversation = conversation_of(&watcher, &session).await;
         loop {
             let received = tokio::select! {
                 () = sender.closed() => break,
@@ -60,7 +49,7 @@ pub async fn events(
             let relevant = match received {
                 Ok(LiveEvent::Changed(change)) if change.workspace_id == workspace_id => {
                     if conversation.is_none() {
-                        conversation = conversation_of(store.as_ref(), &session).await;
+                        conversation = conversation_of(&watcher, &session).await;
                     }
                     change.conversation_id.is_none() || change.conversation_id == conversation
                 }
@@ -78,4 +67,9 @@ pub async fn events(
     let shutdown = WatchStream::new(state.shutting_down.clone()).filter(|down| *down).map(|_| None);
     let until_shutdown = changed.merge(shutdown).map_while(|event| event);
     Ok(Sse::new(until_shutdown).keep_alive(KeepAlive::new().interval(Duration::from_secs(20))))
+}
+
+/// The visitor's conversation, once they have one.
+async fn conversation_of(state: &AppState, session: &VisitorSession) -> Option<ConversationId> {
+    super::visitor::visitor_conversation(state, session).await.ok().flatten().map(|(_, conversation)| conversation)
 }

@@ -19,7 +19,7 @@ use switchboard_domain::inbound::{InboundEvent, InboundMessage, StatusUpdate};
 use switchboard_domain::{Attachment, ChannelKind, Direction, MediaId, MessageStatus};
 use switchboard_store::model::{Message, NewMedia};
 
-use super::visitor::{Refusal, VisitorSession, authenticate, from_the_frame, within_address_rate};
+use super::visitor::{Refusal, VisitorSession, authenticate, bearer, visitor_change, visitor_conversation};
 use crate::clock::{now_ms, rfc3339};
 use crate::http::extract::ApiJson;
 use crate::http::problem::Problem;
@@ -57,14 +57,9 @@ pub struct WidgetAttachment {
 
 /// The visitor's messages on this channel, oldest first.
 async fn chat(state: &AppState, session: &VisitorSession) -> Result<Vec<Message>, Problem> {
-    let workspace_id = session.channel.record.workspace_id;
-    let Some(contact) = state.store.find_contact_by_identity(workspace_id, &session.identity()).await? else {
+    let Some((contact, conversation_id)) = visitor_conversation(state, session).await? else {
         return Ok(Vec::new());
     };
-    let filter =
-        switchboard_store::repo::ConversationFilter { contact_id: Some(contact.contact_id), ..Default::default() };
-    let conversations = state.store.list_conversations(workspace_id, &filter, None, 1).await?;
-    let Some(conversation) = conversations.items.first() else { return Ok(Vec::new()) };
     // The contact's visitors: this one, and the other devices of a visitor who proved their email.
     let visitors: Vec<&str> = contact
         .identities
@@ -72,7 +67,7 @@ async fn chat(state: &AppState, session: &VisitorSession) -> Result<Vec<Message>
         .filter(|i| i.kind == switchboard_domain::IdentityKind::Webchat)
         .map(|i| i.value.as_str())
         .collect();
-    let messages = state.store.latest_messages(workspace_id, conversation.conversation_id, HISTORY).await?;
+    let messages = state.store.latest_messages(session.channel.record.workspace_id, conversation_id, HISTORY).await?;
     Ok(messages
         .into_iter()
         .filter(|m| m.channel_id == session.channel.record.channel_id)
@@ -152,21 +147,12 @@ async fn report(
     .map(drop)
 }
 
-fn token_of(headers: &HeaderMap) -> String {
-    headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default()
-        .to_owned()
-}
-
 pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<MessageList>, Refusal> {
     let session = authenticate(&state, &headers, None).await?;
     let messages = chat(&state, &session).await?;
     report(&state, &session, &messages, MessageStatus::Delivered).await?;
-    let token = token_of(&headers);
-    Ok(Json(MessageList { messages: messages.into_iter().map(|m| view(m, &token)).collect() }))
+    let token = bearer(&headers).unwrap_or_default();
+    Ok(Json(MessageList { messages: messages.into_iter().map(|m| view(m, token)).collect() }))
 }
 
 pub async fn read(
@@ -174,9 +160,7 @@ pub async fn read(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Result<StatusCode, Refusal> {
-    from_the_frame(&state, &headers)?;
-    within_address_rate(&state, peer)?;
-    let session = authenticate(&state, &headers, None).await?;
+    let session = visitor_change(&state, peer, &headers).await?;
     let messages = chat(&state, &session).await?;
     report(&state, &session, &messages, MessageStatus::Read).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -246,9 +230,7 @@ pub async fn send(
     headers: HeaderMap,
     ApiJson(input): ApiJson<SendInput>,
 ) -> Result<Response, Refusal> {
-    from_the_frame(&state, &headers)?;
-    within_address_rate(&state, peer)?;
-    let session = authenticate(&state, &headers, None).await?;
+    let session = visitor_change(&state, peer, &headers).await?;
     let visitor = session.visitor.identity_value();
     let text = input.text.trim().to_owned();
     if text.chars().count() > MAX_TEXT_CHARS {
@@ -301,8 +283,8 @@ pub async fn send(
         Some(stored) => state.store.get_message(workspace_id, stored.message_id).await?,
         None => None,
     };
-    let token = token_of(&headers);
-    Ok((StatusCode::CREATED, Json(serde_json::json!({ "message": stored.map(|m| view(m, &token)) }))).into_response())
+    let token = bearer(&headers).unwrap_or_default();
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "message": stored.map(|m| view(m, token)) }))).into_response())
 }
 
 #[derive(Deserialize)]

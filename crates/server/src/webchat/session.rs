@@ -14,7 +14,7 @@ use switchboard_store::writes::NewContact;
 
 use super::settings::{Ask, WidgetSettings};
 use super::visitor::{
-    Refusal, VisitorSession, authenticate, authenticate_token, channel_by_key, from_the_frame, within_address_rate,
+    Refusal, VisitorSession, authenticate_token, channel_by_key, from_the_frame, visitor_change, within_address_rate,
 };
 use super::visitor_token::{self, Visitor};
 use crate::clock::now_ms;
@@ -117,9 +117,7 @@ pub async fn identify(
     headers: HeaderMap,
     ApiJson(input): ApiJson<IdentifyInput>,
 ) -> Result<Json<SessionView>, Refusal> {
-    from_the_frame(&state, &headers)?;
-    within_address_rate(&state, peer)?;
-    let session = authenticate(&state, &headers, None).await?;
+    let session = visitor_change(&state, peer, &headers).await?;
     let ask = WidgetSettings::of(&session.channel.record.settings).prechat;
     let name = field(input.name, ask.name, "name")?;
     if name.as_ref().is_some_and(|n| n.chars().count() > 100) {

@@ -19,7 +19,7 @@ use subtle::ConstantTimeEq;
 use switchboard_domain::{ChannelKind, EmailAddress, Identity, IdentityKind, SenderKind};
 
 use super::session::{SessionView, session_view};
-use super::visitor::{Refusal, VisitorSession, authenticate, from_the_frame, within_address_rate};
+use super::visitor::{Refusal, VisitorSession, visitor_change};
 use crate::clock::now_ms;
 use crate::http::extract::ApiJson;
 use crate::http::problem::Problem;
@@ -59,9 +59,7 @@ pub async fn start(
     headers: HeaderMap,
     ApiJson(input): ApiJson<StartInput>,
 ) -> Result<StatusCode, Refusal> {
-    from_the_frame(&state, &headers)?;
-    within_address_rate(&state, peer)?;
-    let session = authenticate(&state, &headers, None).await?;
+    let session = visitor_change(&state, peer, &headers).await?;
     let email = address(&input.email)?;
     let workspace_id = session.channel.record.workspace_id;
     let channels = state.store.list_channels(workspace_id).await?;
@@ -108,9 +106,7 @@ pub async fn finish(
     headers: HeaderMap,
     ApiJson(input): ApiJson<FinishInput>,
 ) -> Result<Json<SessionView>, Refusal> {
-    from_the_frame(&state, &headers)?;
-    within_address_rate(&state, peer)?;
-    let session = authenticate(&state, &headers, None).await?;
+    let session = visitor_change(&state, peer, &headers).await?;
     let email = address(&input.email)?;
     state.widget_limits.verification_tries.take(&session.visitor.identity_value(), now_ms()).map_err(limited)?;
     let window = now_ms() / WINDOW_MS;

@@ -74,7 +74,8 @@ impl VisitorSession {
     }
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+/// The visitor token a request carries as `Authorization: Bearer`.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")
 }
 
@@ -135,6 +136,33 @@ pub fn within_address_rate(state: &AppState, peer: SocketAddr) -> Result<(), Ref
             detail: format!("too many chat requests from this network; try again in {retry_after} seconds"),
         }
     })
+}
+
+/// The checks every visitor's request that changes something passes: it comes from the frame,
+/// within its address's rate, with a good token; the visitor it names.
+pub async fn visitor_change(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Result<VisitorSession, Refusal> {
+    from_the_frame(state, headers)?;
+    within_address_rate(state, peer)?;
+    Ok(authenticate(state, headers, None).await?)
+}
+
+/// The visitor's contact and conversation, once they have them.
+pub async fn visitor_conversation(
+    state: &AppState,
+    session: &VisitorSession,
+) -> Result<Option<(switchboard_store::model::Contact, switchboard_domain::ConversationId)>, Problem> {
+    let workspace_id = session.channel.record.workspace_id;
+    let Some(contact) = state.store.find_contact_by_identity(workspace_id, &session.identity()).await? else {
+        return Ok(None);
+    };
+    let filter =
+        switchboard_store::repo::ConversationFilter { contact_id: Some(contact.contact_id), ..Default::default() };
+    let page = state.store.list_conversations(workspace_id, &filter, None, 1).await?;
+    Ok(page.items.first().map(|c| (contact, c.conversation_id)))
 }
 
 #[cfg(test)]

@@ -202,6 +202,29 @@ impl TestApp {
         }
     }
 
+    /// The messages of the one conversation `GET /api/v1/conversations?{query}` lists, oldest
+    /// first, once it has at least `count`; panics with the list after ten seconds.
+    pub async fn conversation_messages(&self, query: &str, count: usize) -> Vec<Value> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            let list = self.get_json(&format!("/api/v1/conversations?{query}")).await;
+            if let [conversation] = list["data"].as_array().unwrap().as_slice() {
+                let id = conversation["id"].as_str().unwrap();
+                let page = self.get_json(&format!("/api/v1/conversations/{id}/messages")).await;
+                let mut messages = page["data"].as_array().unwrap().clone();
+                if messages.len() >= count {
+                    messages.sort_by_key(|m| m["id"].as_str().unwrap().to_owned());
+                    return messages;
+                }
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "expected one conversation with {count} messages: {list:#}"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     pub async fn metrics(&self) -> String {
         self.client.get(format!("{}/metrics", self.url)).send().await.unwrap().text().await.unwrap()
     }

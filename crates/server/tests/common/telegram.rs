@@ -2,9 +2,6 @@
 //! `getMe`, then `setWebhook` pointing at the app.
 #![allow(dead_code)] // each test binary uses only part of `common`
 
-use std::time::Duration;
-
-use serde_json::Value;
 use switchboard_channels::telegram::{TelegramAdapter, TelegramConfig};
 use switchboard_emulator::telegram::{Customer, CustomerAction, TelegramEmulator, UpdateDelivery};
 use switchboard_server::admin::{self, TelegramInput};
@@ -52,23 +49,4 @@ pub async fn add_telegram(app: &TestApp) -> TelegramChannel {
     };
     let created = admin::add_telegram_channel(&app.store, &secrets, &adapter, &app.workspace, input).await.unwrap();
     TelegramChannel { channel: created.channel, telegram }
-}
-
-/// The messages of the contact's conversation, oldest first, once there are `count`.
-pub async fn conversation_of(app: &TestApp, contact_id: &str, count: usize) -> Vec<Value> {
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    loop {
-        let list = app.get_json(&format!("/api/v1/conversations?contact_id={contact_id}")).await;
-        if let Some(conversation) = list["data"].as_array().and_then(|c| c.first()) {
-            let id = conversation["id"].as_str().unwrap();
-            let page = app.get_json(&format!("/api/v1/conversations/{id}/messages")).await;
-            let mut messages = page["data"].as_array().unwrap().clone();
-            if messages.len() >= count {
-                messages.sort_by_key(|m| m["id"].as_str().unwrap().to_owned());
-                return messages;
-            }
-        }
-        assert!(tokio::time::Instant::now() < deadline, "expected {count} messages: {list:#}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
 }
