@@ -13,6 +13,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// An error of a direct call to SQLite (the ingest hot path).
+    #[error("database error: {0}")]
+    Sqlite(crate::sqlite::raw::SqliteCallError),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
@@ -30,13 +33,18 @@ impl StoreError {
             Self::Database(sqlx::Error::Database(e)) => {
                 e.is_unique_violation() || matches!(e.code().as_deref(), Some("40P01" | "40001" | "5" | "6" | "517"))
             }
+            Self::Sqlite(e) => e.is_unique_violation() || e.is_busy(),
             _ => false,
         }
     }
 
     /// Whether this is a unique-constraint violation.
     pub fn is_unique_violation(&self) -> bool {
-        matches!(self, Self::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+        match self {
+            Self::Database(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            Self::Sqlite(e) => e.is_unique_violation(),
+            _ => false,
+        }
     }
 }
 

@@ -12,7 +12,9 @@ use sqlx::{PgPool, Postgres, Transaction};
 use crate::error::StoreResult;
 
 mod change_feed;
+mod ingest_bulk;
 mod nodelay;
+mod script;
 mod statistics;
 
 /// The PostgreSQL store.
@@ -44,11 +46,6 @@ fn migrator() -> Migrator {
 }
 
 impl PgStore {
-    /// The extended protocol takes one statement at a time, so a write script is one statement
-    /// of data-modifying common table expressions.
-    pub(crate) const SCRIPT_FORM: crate::sql::script::ScriptForm =
-        crate::sql::script::ScriptForm::CommonTableExpressions;
-
     /// A query for the conversations with a message holding every word (the last one as a
     /// prefix), from the GIN index of the bodies' words (`0015_message_words.sql`).
     pub(crate) fn push_message_words(sql: &mut sqlx::QueryBuilder<Postgres>, words: &[String]) {
@@ -119,17 +116,6 @@ impl PgStore {
 
     pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Postgres>> {
         Ok(self.pool.begin().await?)
-    }
-
-    /// Runs a write script: one statement, atomic on its own.
-    pub(crate) async fn run_script(
-        conn: &mut sqlx::PgConnection,
-        script: crate::sql::script::Script<Postgres>,
-    ) -> StoreResult<()> {
-        if let Some(mut query) = script.finish() {
-            query.build().execute(&mut *conn).await?;
-        }
-        Ok(())
     }
 }
 

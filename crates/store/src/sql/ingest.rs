@@ -1,13 +1,12 @@
-//! The inbound hot path: verified webhooks are stored in batches, one transaction per batch, in a
-//! handful of bulk statements whatever the batch size. Each webhook's raw form is kept; a provider
+//! The inbound hot path: verified webhooks are stored in batches, one transaction per batch. Each
+//! backend stores a batch its own fastest way (`ingest_bulk`: PostgreSQL in one write script,
+//! SQLite through its C API on the committer's thread) from one plan (`ingest_plan.rs`). Each webhook's raw form is kept; a provider
 //! retry is recognised by `(channel_id, provider_message_id)` and stored as a duplicate event,
 //! never a second message. A batch that cannot be stored in bulk is stored webhook by webhook.
 
 macro_rules! impl_ingest_repo {
     ($store:ty, $db:ty) => {
         $crate::sql::ingest_item::impl_ingest_item!($store, $db);
-        $crate::sql::ingest_bulk::impl_ingest_bulk!($store, $db);
-        $crate::sql::script::impl_ingest_script!($store, $db);
 
         #[async_trait::async_trait]
         impl $crate::repo::IngestRepo for $store {

@@ -476,6 +476,36 @@ macro_rules! impl_ingest_item {
                 Ok(1)
             }
 
+            /// Applies a batch's status reports and read receipts, each on its own (atomic and
+            /// idempotent), counting them in the webhooks' outcomes.
+            pub(crate) async fn apply_reports(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                writes: &[$crate::writes::InboundWrite],
+                outcomes: &mut [$crate::writes::InboundOutcome],
+            ) -> $crate::StoreResult<()> {
+                use switchboard_domain::inbound::InboundEvent;
+                for (write, outcome) in writes.iter().zip(outcomes.iter_mut()) {
+                    for event in &write.events {
+                        match event {
+                            InboundEvent::Status(update) => {
+                                if Self::ingest_status(&mut *conn, write, update).await? {
+                                    outcome.statuses_applied += 1;
+                                } else {
+                                    outcome.statuses_ignored += 1;
+                                }
+                            }
+                            InboundEvent::ReadUpTo(read) => {
+                                outcome.statuses_applied += Self::ingest_read_up_to(&mut *conn, write, read).await?;
+                            }
+                            // Messages are in the batch's plan; consent reports, edits and
+                            // unsupported updates never reach a bulk batch (see `fits_bulk`).
+                            _ => {}
+                        }
+                    }
+                }
+                Ok(())
+            }
+
             /// Applies a status report; false when it was stale. A report about a message whose
             /// send is not recorded yet is kept and applied when the send is recorded. Where
             /// writers run concurrently the two wait for each other (`lock_status_key`) in a

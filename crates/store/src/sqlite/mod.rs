@@ -12,6 +12,9 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 
 use crate::error::StoreResult;
 
+mod ingest_native;
+pub(crate) mod raw;
+
 /// The SQLite store.
 pub struct SqliteStore {
     writer: SqlitePool,
@@ -40,10 +43,6 @@ fn migrator() -> Migrator {
 }
 
 impl SqliteStore {
-    /// SQLite runs a string of several statements (with their parameters) in one call, so a
-    /// batch's write script costs one round trip to the database thread.
-    pub(crate) const SCRIPT_FORM: crate::sql::script::ScriptForm = crate::sql::script::ScriptForm::MultiStatement;
-
     /// A query for the conversations with a message holding every word (the last one as a
     /// prefix): from the FTS5 index, and among the few messages still queued for it, by their
     /// text (`0014_message_words.sql`).
@@ -153,21 +152,6 @@ impl SqliteStore {
     /// because another process (an admin command) wrote in between.
     pub(crate) async fn begin_write(&self) -> StoreResult<Transaction<'static, Sqlite>> {
         Ok(self.writer.begin_with("BEGIN IMMEDIATE").await?)
-    }
-
-    /// Runs a write script as one transaction in one call: `BEGIN IMMEDIATE`, its statements,
-    /// `COMMIT`. When a statement fails the transaction is rolled back before the error returns.
-    pub(crate) async fn run_script(
-        conn: &mut sqlx::SqliteConnection,
-        script: crate::sql::script::Script<Sqlite>,
-    ) -> StoreResult<()> {
-        use sqlx::Executor;
-        let Some(mut query) = script.finish() else { return Ok(()) };
-        if let Err(error) = query.build().execute(&mut *conn).await {
-            let _ = conn.execute("ROLLBACK").await;
-            return Err(error.into());
-        }
-        Ok(())
     }
 }
 
