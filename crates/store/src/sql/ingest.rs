@@ -1,8 +1,9 @@
 //! The inbound hot path: verified webhooks are stored in batches, one transaction per batch. Each
 //! backend stores a batch its own fastest way (`ingest_bulk`: PostgreSQL in one write script,
-//! SQLite through its C API on the committer's thread) from one plan (`ingest_plan.rs`). Each webhook's raw form is kept; a provider
-//! retry is recognised by `(channel_id, provider_message_id)` and stored as a duplicate event,
-//! never a second message. A batch that cannot be stored in bulk is stored webhook by webhook.
+//! SQLite through its C API on the committer's thread) from one plan (`ingest_plan.rs`). Each
+//! webhook's raw form is kept; a provider retry is recognised by `(channel_id,
+//! provider_message_id)` and stored as a duplicate event, never a second message. A batch that
+//! cannot be stored in bulk is stored webhook by webhook.
 
 macro_rules! impl_ingest_repo {
     ($store:ty, $db:ty) => {

@@ -46,15 +46,8 @@ macro_rules! impl_ingest_item {
                                 None => outcome.duplicates.push(message.provider_message_id.clone()),
                             }
                         }
-                        InboundEvent::Status(update) => {
-                            if Self::ingest_status(&mut *conn, write, update).await? {
-                                outcome.statuses_applied += 1;
-                            } else {
-                                outcome.statuses_ignored += 1;
-                            }
-                        }
-                        InboundEvent::ReadUpTo(read) => {
-                            outcome.statuses_applied += Self::ingest_read_up_to(&mut *conn, write, read).await?;
+                        InboundEvent::Status(_) | InboundEvent::ReadUpTo(_) => {
+                            Self::apply_report(&mut *conn, write, event, &mut outcome).await?;
                         }
                         InboundEvent::Consent(report) => {
                             outcome.consent_changes += Self::ingest_consent(&mut *conn, write, report).await?;
@@ -483,25 +476,35 @@ macro_rules! impl_ingest_item {
                 writes: &[$crate::writes::InboundWrite],
                 outcomes: &mut [$crate::writes::InboundOutcome],
             ) -> $crate::StoreResult<()> {
-                use switchboard_domain::inbound::InboundEvent;
                 for (write, outcome) in writes.iter().zip(outcomes.iter_mut()) {
                     for event in &write.events {
-                        match event {
-                            InboundEvent::Status(update) => {
-                                if Self::ingest_status(&mut *conn, write, update).await? {
-                                    outcome.statuses_applied += 1;
-                                } else {
-                                    outcome.statuses_ignored += 1;
-                                }
-                            }
-                            InboundEvent::ReadUpTo(read) => {
-                                outcome.statuses_applied += Self::ingest_read_up_to(&mut *conn, write, read).await?;
-                            }
-                            // Messages are in the batch's plan; consent reports, edits and
-                            // unsupported updates never reach a bulk batch (see `fits_bulk`).
-                            _ => {}
+                        Self::apply_report(&mut *conn, write, event, outcome).await?;
+                    }
+                }
+                Ok(())
+            }
+
+            /// Applies a status report or a read receipt, counting it in the outcome; any other
+            /// event is left alone.
+            async fn apply_report(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                write: &$crate::writes::InboundWrite,
+                event: &switchboard_domain::inbound::InboundEvent,
+                outcome: &mut $crate::writes::InboundOutcome,
+            ) -> $crate::StoreResult<()> {
+                use switchboard_domain::inbound::InboundEvent;
+                match event {
+                    InboundEvent::Status(update) => {
+                        if Self::ingest_status(&mut *conn, write, update).await? {
+                            outcome.statuses_applied += 1;
+                        } else {
+                            outcome.statuses_ignored += 1;
                         }
                     }
+                    InboundEvent::ReadUpTo(read) => {
+                        outcome.statuses_applied += Self::ingest_read_up_to(&mut *conn, write, read).await?;
+                    }
+                    _ => {}
                 }
                 Ok(())
             }

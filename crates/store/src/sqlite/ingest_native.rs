@@ -30,9 +30,7 @@ impl SqliteStore {
         Self::apply_reports(&mut writer, writes, &mut reports).await?;
 
         let mut handle = writer.lock_handle().await?;
-        // SAFETY: the lock keeps sqlx's worker off the connection until `handle` is dropped,
-        // and `conn` does not outlive it.
-        let conn = unsafe { Connection::new(handle.as_raw_handle()) };
+        let conn = Connection::of(&mut handle);
         conn.execute_batch(c"BEGIN IMMEDIATE")?;
         let stored = store_batch(&conn, writes, reports).and_then(|outcomes| {
             conn.execute_batch(c"COMMIT")?;

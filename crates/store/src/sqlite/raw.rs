@@ -55,16 +55,15 @@ pub struct Connection<'lock> {
 }
 
 impl<'lock> Connection<'lock> {
-    /// Wraps the handle of a locked connection.
-    ///
-    /// # Safety
-    /// `db` must be an open connection that nothing else uses while the returned value lives.
-    pub unsafe fn new(db: NonNull<ffi::sqlite3>) -> Self {
-        Self { db, _lock: PhantomData }
+    /// The connection of a handle locked out from sqlx's worker: nothing else uses it while
+    /// this borrow lives.
+    pub fn of(handle: &'lock mut sqlx::sqlite::LockedSqliteHandle<'_>) -> Self {
+        Self { db: handle.as_raw_handle(), _lock: PhantomData }
     }
 
     fn error(&self) -> SqliteCallError {
-        // SAFETY: the handle is open (see `new`); the message is copied before any other call.
+        // SAFETY: the handle is open and ours (see `of`); the message is copied before any other
+        // call.
         unsafe {
             let code = ffi::sqlite3_extended_errcode(self.db.as_ptr());
             let message = CStr::from_ptr(ffi::sqlite3_errmsg(self.db.as_ptr())).to_string_lossy().into_owned();
