@@ -29,7 +29,10 @@ pub struct Config {
     pub max_media_bytes: u64,
     /// Most webhooks committed in one transaction.
     pub ingest_batch_max: usize,
-    /// Concurrent batch committers (1 for SQLite, a few for PostgreSQL).
+    /// Concurrent batch committers: 1 for SQLite (one writer); 2 for PostgreSQL, so that one
+    /// batch is written while the other commits. More only make each batch smaller: on two cores
+    /// shared with the database, W1 stored about 5,800 webhooks a second with 2 or 3, 5,300 with 4
+    /// and 4,300 with 8 (`docs/benchmarks.md`).
     pub ingest_committers: usize,
     /// Sends the dispatcher runs at once.
     pub dispatch_concurrency: usize,
@@ -68,7 +71,7 @@ impl Config {
             max_email_bytes: 40 * 1024 * 1024,
             max_media_bytes: 25 * 1024 * 1024,
             ingest_batch_max: 256,
-            ingest_committers: if is_sqlite { 1 } else { 4 },
+            ingest_committers: if is_sqlite { 1 } else { 2 },
             dispatch_concurrency: 16,
             job_lease: Duration::from_secs(60),
             dispatch_poll: Duration::from_secs(1),

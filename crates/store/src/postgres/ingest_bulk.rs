@@ -1,6 +1,7 @@
 //! Storing a batch of webhooks in bulk on PostgreSQL: two round trips per batch (one query that
 //! finds retries and known senders together, then one write script of the batch's plan, see
-//! `script.rs`) instead of a handful of statements per webhook. Status reports, which touch one
+//! `script.rs`) instead of a handful of statements per webhook. Lists are bound as arrays, so
+//! the statements' texts do not change with a batch's size and stay prepared. Status reports, which touch one
 //! row each, are applied one by one before the script.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -20,7 +21,7 @@ impl PgStore {
     /// idempotent), then everything else in one write script that commits as a unit.
     pub(crate) async fn ingest_bulk(&self, writes: &[InboundWrite]) -> StoreResult<Vec<InboundOutcome>> {
         let candidates = candidates(writes);
-        let mut writer = self.write_pool().acquire().await?;
+        let mut writer = self.ingest_pool().acquire().await?;
         let lookups =
             if candidates.is_empty() { Lookups::default() } else { lookups(&mut writer, writes, &candidates).await? };
         let mut plan = BatchPlan::new(writes, candidates, lookups);
@@ -30,10 +31,15 @@ impl PgStore {
         let new_senders = &plan.new_senders;
         script.rows(new_senders.iter().map(crate::sql::ingest_plan::NewContactRow));
         script.rows(new_senders.iter().map(crate::sql::ingest_plan::NewIdentityRow));
-        for rename in &plan.renames {
-            let [set, contact, unnamed] = crate::sql::ingest_plan::Rename::SQL;
+        if !plan.renames.is_empty() {
+            let (names, contacts): (Vec<String>, Vec<uuid::Uuid>) =
+                plan.renames.iter().map(|rename| (rename.name.to_owned(), rename.contact_id.0)).unzip();
             let part = script.part();
-            part.push(set).push_bind(rename.name.to_owned()).push(contact).push_bind(rename.contact_id.0).push(unnamed);
+            part.push("update contacts c set display_name = r.name from unnest(")
+                .push_bind(names)
+                .push("::text[], ")
+                .push_bind(contacts)
+                .push("::uuid[]) as r (name, contact_id) where c.contact_id = r.contact_id and c.display_name is null");
         }
         script.rows(&plan.conversations);
         script.rows(&plan.spans);
@@ -65,7 +71,8 @@ async fn lookups(
             .or_default()
             .insert(&message.from.value);
     }
-    // Stored ids first, then senders; the branches' columns line up, unused ones null.
+    // Stored ids first, then senders; the branches' columns line up, unused ones null. Each list
+    // is one array, so the query's text does not change with the batch's size.
     let mut query = QueryBuilder::<Postgres>::new("");
     for (branch, (channel, ids)) in ids_by_channel.iter().enumerate() {
         if branch > 0 {
@@ -76,12 +83,8 @@ async fn lookups(
              null as kind, null as identity_id, null as contact_id, null as display_name, \
              null as conversation_id from messages m where m.channel_id = ",
         );
-        query.push_bind(channel.0).push(" and m.provider_message_id in (");
-        let mut list = query.separated(", ");
-        for id in ids {
-            list.push_bind(*id);
-        }
-        query.push(")");
+        let ids: Vec<&str> = ids.iter().copied().collect();
+        query.push_bind(channel.0).push(" and m.provider_message_id = any(").push_bind(ids).push("::text[])");
     }
     for ((workspace_id, kind), values) in &senders_by_group {
         query.push(
@@ -91,12 +94,9 @@ async fn lookups(
              left join conversations v on v.workspace_id = i.workspace_id and v.contact_id = i.contact_id \
              where i.workspace_id = ",
         );
-        query.push_bind(workspace_id.0).push(" and i.kind = ").push_bind(*kind).push(" and i.value in (");
-        let mut list = query.separated(", ");
-        for value in values {
-            list.push_bind(*value);
-        }
-        query.push(")");
+        let values: Vec<&str> = values.iter().copied().collect();
+        query.push_bind(workspace_id.0).push(" and i.kind = ").push_bind(*kind);
+        query.push(" and i.value = any(").push_bind(values).push("::text[])");
     }
     let mut lookups = Lookups::default();
     for row in query.build().fetch_all(&mut *conn).await? {

@@ -20,6 +20,8 @@ mod statistics;
 /// The PostgreSQL store.
 pub struct PgStore {
     pool: PgPool,
+    /// The ingest committers' connections (see [`Self::connect`]).
+    ingest_pool: PgPool,
     statistics: std::sync::Arc<statistics::StatisticsKeeper>,
 }
 
@@ -80,18 +82,27 @@ impl PgStore {
 
     /// Connects to the database named by a `postgres://` URL.
     pub async fn connect(url: &str) -> StoreResult<Self> {
-        // Bulk statements differ by batch size; keep them all prepared. No ping per checkout: a
-        // broken connection shows on first use and the pool replaces it.
+        // Keep every statement prepared: the inbox's queries differ by their filters.
         let options = PgConnectOptions::from_str(url)?.statement_cache_capacity(2048);
-        let pool = PgPoolOptions::new()
-            .max_connections(16)
+        let pool = Self::pool(16).connect_with(options.clone()).await?;
+        // The ingest path runs a few statements whose texts never change with the batch, over
+        // and over; planned afresh for each batch's values they cost a sixth of the database's
+        // time. Their best plan does not depend on the values (unique keys looked up by lists),
+        // so their connections plan each statement once; ANALYZE still invalidates the plan.
+        let ingest_options = options.options([("plan_cache_mode", "force_generic_plan")]);
+        let ingest_pool = Self::pool(4).connect_with(ingest_options).await?;
+        let statistics = statistics::StatisticsKeeper::load(&pool).await?;
+        Ok(Self { pool, ingest_pool, statistics })
+    }
+
+    /// A pool of up to `size` connections. No ping per checkout: a broken connection shows on
+    /// first use and the pool replaces it.
+    fn pool(size: u32) -> PgPoolOptions {
+        PgPoolOptions::new()
+            .max_connections(size)
             .test_before_acquire(false)
             .acquire_timeout(Duration::from_secs(30))
             .after_connect(|conn, _| Box::pin(nodelay::disable_nagle(conn)))
-            .connect_with(options)
-            .await?;
-        let statistics = statistics::StatisticsKeeper::load(&pool).await?;
-        Ok(Self { pool, statistics })
     }
 
     /// Applies every migration not yet applied (under PostgreSQL's advisory lock, so two nodes
@@ -107,6 +118,11 @@ impl PgStore {
 
     pub(crate) fn write_pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// The connections the ingest committers store batches on.
+    pub(crate) fn ingest_pool(&self) -> &PgPool {
+        &self.ingest_pool
     }
 
     /// Called with the number of messages each ingest batch stored.
