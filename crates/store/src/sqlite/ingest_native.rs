@@ -31,15 +31,10 @@ impl SqliteStore {
 
         let mut handle = writer.lock_handle().await?;
         let conn = Connection::of(&mut handle);
-        conn.execute_batch(c"BEGIN IMMEDIATE")?;
-        let stored = store_batch(&conn, writes, reports).and_then(|outcomes| {
-            conn.execute_batch(c"COMMIT")?;
-            Ok(outcomes)
-        });
-        if stored.is_err() {
-            let _ = conn.execute_batch(c"ROLLBACK");
-        }
-        stored
+        let transaction = conn.begin_immediate()?;
+        let outcomes = store_batch(&conn, writes, reports)?;
+        transaction.commit()?;
+        Ok(outcomes)
     }
 }
 

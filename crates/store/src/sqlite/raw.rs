@@ -82,6 +82,12 @@ impl<'lock> Connection<'lock> {
         self.check(code)
     }
 
+    /// Starts a write transaction, taking the write lock up front.
+    pub fn begin_immediate(&self) -> Result<Transaction<'_, 'lock>> {
+        self.execute_batch(c"BEGIN IMMEDIATE")?;
+        Ok(Transaction { connection: self, committed: false })
+    }
+
     /// Compiles one statement.
     pub fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
         let length = c_int::try_from(sql.len())
@@ -95,6 +101,30 @@ impl<'lock> Connection<'lock> {
         let stmt = NonNull::new(stmt)
             .ok_or_else(|| SqliteCallError { code: ffi::SQLITE_MISUSE, message: "empty statement".into() })?;
         Ok(Statement { stmt, connection: self })
+    }
+}
+
+/// An open write transaction. Dropped without [`Transaction::commit`] (an error, a panic) it is
+/// rolled back, so the connection never goes back to sqlx inside a transaction.
+pub struct Transaction<'c, 'lock> {
+    connection: &'c Connection<'lock>,
+    committed: bool,
+}
+
+impl Transaction<'_, '_> {
+    /// Commits; when the commit fails the transaction is rolled back.
+    pub fn commit(mut self) -> Result<()> {
+        self.connection.execute_batch(c"COMMIT")?;
+        self.committed = true;
+        Ok(())
+    }
+}
+
+impl Drop for Transaction<'_, '_> {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = self.connection.execute_batch(c"ROLLBACK");
+        }
     }
 }
 
