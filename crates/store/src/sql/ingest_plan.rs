@@ -155,12 +155,6 @@ pub(crate) struct Rename<'a> {
     pub name: &'a str,
 }
 
-impl Rename<'_> {
-    /// The statement of one rename, around its two values: the name, then the contact.
-    pub const SQL: [&'static str; 3] =
-        ["update contacts set display_name = ", " where contact_id = ", " and display_name is null"];
-}
-
 /// A contact's conversation, opened or touched: reopened, its unread count raised.
 #[derive(Debug)]
 pub(crate) struct ConversationTouch {

@@ -54,8 +54,8 @@ fn store_batch(
     write_rows(conn, plan.new_senders.iter().map(NewContactRow))?;
     write_rows(conn, plan.new_senders.iter().map(NewIdentityRow))?;
     if !plan.renames.is_empty() {
-        let [set, contact, unnamed] = Rename::SQL;
-        let mut rename = conn.prepare(&format!("{set}?1{contact}?2{unnamed}"))?;
+        let mut rename =
+            conn.prepare("update contacts set display_name = ?1 where contact_id = ?2 and display_name is null")?;
         for Rename { contact_id, name } in &plan.renames {
             rename.run(&[Value::Text(name), Value::Blob(contact_id.0.as_bytes())])?;
         }

@@ -1,5 +1,6 @@
 //! The inbound path: first contact, provider retries, keywords and status callbacks.
 
+use switchboard_domain::inbound::InboundEvent;
 use switchboard_domain::{ChannelKind, ConversationStatus, Identity, IdentityKind, MessageStatus};
 use switchboard_store::ConversationFilter;
 use switchboard_store::queue::{JobState, kinds};
@@ -242,6 +243,33 @@ async fn concurrent_batches_with_the_same_new_sender_and_retry_store_one_contact
         let messages =
             store.list_messages(fx.workspace.workspace_id, conversation.conversation_id, None, 10).await.unwrap();
         assert_eq!(messages.items.len(), 2, "{backend}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_profile_name_names_a_nameless_contact_once_and_never_renames_it() {
+    on_every_backend(|store, backend| async move {
+        let fx = workspace_with_sms_channel(&store, "Shop").await;
+        let named = |sid: &str, name: Option<&str>, at: i64| {
+            let mut write = inbound_sms(&fx, sid, "+14155550123", "hi", at);
+            if let InboundEvent::Message(message) = &mut write.events[0] {
+                message.profile_name = name.map(Into::into);
+            }
+            write
+        };
+        store.ingest_batch(&[named("SM1", None, NOW)]).await.unwrap();
+        let phone = Identity::parse(IdentityKind::Phone, "+14155550123").unwrap();
+        let contact =
+            || async { store.find_contact_by_identity(fx.workspace.workspace_id, &phone).await.unwrap().unwrap() };
+        assert_eq!(contact().await.display_name, None, "{backend}");
+        store
+            .ingest_batch(&[named("SM2", Some("Ana Lima"), NOW + 1), named("SM3", Some("Ana L."), NOW + 2)])
+            .await
+            .unwrap();
+        assert_eq!(contact().await.display_name.as_deref(), Some("Ana Lima"), "{backend}: the first name that came");
+        store.ingest_batch(&[named("SM4", Some("Someone else"), NOW + 3)]).await.unwrap();
+        assert_eq!(contact().await.display_name.as_deref(), Some("Ana Lima"), "{backend}: a name is never replaced");
     })
     .await;
 }
