@@ -29,8 +29,8 @@ impl PgStore {
 
         let mut script = Script::new();
         let new_senders = &plan.new_senders;
-        script.rows(new_senders.iter().map(crate::sql::ingest_plan::NewContactRow));
-        script.rows(new_senders.iter().map(crate::sql::ingest_plan::NewIdentityRow));
+        script.rows(new_senders.iter().map(crate::sql::ingest_rows::NewContactRow));
+        script.rows(new_senders.iter().map(crate::sql::ingest_rows::NewIdentityRow));
         if !plan.renames.is_empty() {
             let (names, contacts): (Vec<String>, Vec<uuid::Uuid>) =
                 plan.renames.iter().map(|rename| (rename.name.to_owned(), rename.contact_id.0)).unzip();

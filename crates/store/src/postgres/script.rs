@@ -9,7 +9,7 @@ use serde_json::Value as JsonValue;
 use sqlx::types::Json;
 use sqlx::{Postgres, QueryBuilder};
 
-use crate::sql::ingest_plan::{Param, PlannedRow};
+use crate::sql::ingest_rows::{Param, PlannedRow};
 
 /// The parts of one write script.
 pub(crate) struct Script {

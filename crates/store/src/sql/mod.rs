@@ -16,6 +16,7 @@ pub(crate) mod inbox;
 pub(crate) mod ingest;
 pub(crate) mod ingest_item;
 pub(crate) mod ingest_plan;
+pub(crate) mod ingest_rows;
 pub(crate) mod labels;
 pub(crate) mod media;
 pub(crate) mod messages;

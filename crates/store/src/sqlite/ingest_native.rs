@@ -16,9 +16,8 @@ use super::SqliteStore;
 use super::raw::{Connection, Statement, Value};
 use crate::StoreResult;
 use crate::error::StoreError;
-use crate::sql::ingest_plan::{
-    BatchPlan, Candidate, Lookups, NewContactRow, NewIdentityRow, Param, PlannedRow, Rename, Sender, candidates,
-};
+use crate::sql::ingest_plan::{BatchPlan, Candidate, Lookups, Sender, candidates};
+use crate::sql::ingest_rows::{NewContactRow, NewIdentityRow, Param, PlannedRow, Rename};
 use crate::writes::{InboundOutcome, InboundWrite};
 
 impl SqliteStore {
