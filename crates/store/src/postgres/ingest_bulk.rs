@@ -1,8 +1,8 @@
 //! Storing a batch of webhooks in bulk on PostgreSQL: two round trips per batch (one query that
 //! finds retries and known senders together, then one write script of the batch's plan, see
 //! `script.rs`) instead of a handful of statements per webhook. Lists are bound as arrays, so
-//! the statements' texts do not change with a batch's size and stay prepared. Status reports, which touch one
-//! row each, are applied one by one before the script.
+//! the statements' texts do not change with a batch's size and stay prepared. Status reports,
+//! which touch one row each, are applied one by one before the script.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,6 +14,7 @@ use super::script::Script;
 use crate::StoreResult;
 use crate::sql::decode::get;
 use crate::sql::ingest_plan::{BatchPlan, Candidate, Lookups, Sender, candidates};
+use crate::sql::ingest_rows::{NewContactRow, NewIdentityRow};
 use crate::writes::{InboundOutcome, InboundWrite};
 
 impl PgStore {
@@ -29,8 +30,8 @@ impl PgStore {
 
         let mut script = Script::new();
         let new_senders = &plan.new_senders;
-        script.rows(new_senders.iter().map(crate::sql::ingest_rows::NewContactRow));
-        script.rows(new_senders.iter().map(crate::sql::ingest_rows::NewIdentityRow));
+        script.rows(new_senders.iter().map(NewContactRow));
+        script.rows(new_senders.iter().map(NewIdentityRow));
         if !plan.renames.is_empty() {
             let (names, contacts): (Vec<String>, Vec<uuid::Uuid>) =
                 plan.renames.iter().map(|rename| (rename.name.to_owned(), rename.contact_id.0)).unzip();
