@@ -1,5 +1,7 @@
 //! Store errors: the few cases callers act on (not found, conflict) and everything else.
 
+pub use crate::sqlite::raw::SqliteCallError;
+
 /// What can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -15,7 +17,7 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     /// An error of a direct call to SQLite (the ingest hot path).
     #[error("database error: {0}")]
-    Sqlite(crate::sqlite::raw::SqliteCallError),
+    Sqlite(SqliteCallError),
     #[error("migration error: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }

@@ -116,18 +116,24 @@ impl<'a> BatchPlan<'a> {
                 sender: sender_of(candidate),
             })
             .collect();
-        for ((w, message), row) in fresh.iter().zip(&messages) {
-            let keyword = classify(&message.text);
-            plan.outcomes[*w].new_messages.push(StoredInbound {
-                message_id: row.message_id,
-                contact_id: row.sender.contact_id,
-                provider_message_id: message.provider_message_id.clone(),
-                opt_change: opt_change(keyword),
-                help_requested: keyword == Some(Keyword::Help),
-                fetches_media: message.attachments.iter().any(Attachment::awaits_fetch),
-            });
+        let stored: Vec<StoredInbound> = messages
+            .iter()
+            .map(|row| {
+                let keyword = classify(&row.message.text);
+                StoredInbound {
+                    message_id: row.message_id,
+                    contact_id: row.sender.contact_id,
+                    provider_message_id: row.message.provider_message_id.clone(),
+                    opt_change: opt_change(keyword),
+                    help_requested: keyword == Some(Keyword::Help),
+                    fetches_media: row.message.attachments.iter().any(Attachment::awaits_fetch),
+                }
+            })
+            .collect();
+        plan.keyword_effects(&messages, &stored);
+        for ((w, _), stored) in fresh.iter().zip(stored) {
+            plan.outcomes[*w].new_messages.push(stored);
         }
-        plan.keyword_effects(&messages);
         messages.sort_by(|a, b| a.message.provider_message_id.cmp(&b.message.provider_message_id));
         plan.messages = messages;
         plan
@@ -215,13 +221,12 @@ impl<'a> BatchPlan<'a> {
     }
 
     /// Records what the keywords of the batch ask (opt-out changes, help replies) and the media
-    /// fetches its messages need.
-    fn keyword_effects(&mut self, messages: &[MessageRow<'a>]) {
+    /// fetches its messages need, as each message's stored outcome says.
+    fn keyword_effects(&mut self, messages: &[MessageRow<'a>], stored: &[StoredInbound]) {
         let mut opt_outs: BTreeMap<(IdentityId, &'static str), OptOutRow> = BTreeMap::new();
-        for row in messages {
-            let keyword = classify(&row.message.text);
+        for (row, stored) in messages.iter().zip(stored) {
             let write = row.write;
-            if let Some(change) = opt_change(keyword) {
+            if let Some(change) = stored.opt_change {
                 // The last keyword of the batch wins, as it would one by one.
                 let kind = write.channel_kind.as_str();
                 opt_outs.insert(
@@ -244,10 +249,10 @@ impl<'a> BatchPlan<'a> {
                 max_attempts,
                 at: write.received_at,
             };
-            if keyword == Some(Keyword::Help) {
+            if stored.help_requested {
                 self.jobs.push(job(crate::queue::kinds::HELP_REPLY, "help", 1));
             }
-            if row.message.attachments.iter().any(Attachment::awaits_fetch) {
+            if stored.fetches_media {
                 self.jobs.push(job(crate::queue::kinds::FETCH_MEDIA, "media", crate::queue::FETCH_MEDIA_ATTEMPTS));
             }
         }
