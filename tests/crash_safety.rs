@@ -171,8 +171,15 @@ async fn run_crash_scenario(db: &TestDatabase) {
         unsent_at_kill += usize::from(message.status == MessageStatus::Queued);
     }
     assert!(unsent_at_kill > 0, "{backend}: the kill should catch sends still queued");
+    // Webhooks answered from the inbound journal and not yet stored in full when the server died.
+    let journaled_at_kill = store.journal_depth().await.unwrap();
 
     let _server = start_server(&db.url, port, &emulator).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+    while store.journal_depth().await.unwrap() > 0 {
+        assert!(tokio::time::Instant::now() < deadline, "{backend}: the restarted server never emptied the journal");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
 
     for sid in &acknowledged {
         let message = store.find_message_by_provider_id(channel.channel_id, sid).await.unwrap();
@@ -207,7 +214,7 @@ async fn run_crash_scenario(db: &TestDatabase) {
     }
     let duplicates = delivered_bodies.len() - accepted_sends.len();
     eprintln!(
-        "{backend}: {} webhooks acknowledged before the kill, all stored once; {} sends accepted ({unsent_at_kill} still queued at the kill), all sent ({duplicates} sent twice across the crash)",
+        "{backend}: {} webhooks acknowledged before the kill ({journaled_at_kill} still in the journal at the kill), all stored once; {} sends accepted ({unsent_at_kill} still queued at the kill), all sent ({duplicates} sent twice across the crash)",
         acknowledged.len(),
         accepted_sends.len()
     );

@@ -1,6 +1,9 @@
 //! `switchboard bench ingest`: workload W1 against a real Switchboard (SQLite, then PostgreSQL)
-//! and, in the same run, against the ceiling handler; then a check that every acknowledged
-//! MessageSid is stored exactly once. Reports medians over the runs.
+//! and, in the same run, against the ceiling handler; then, once the inbound journal is empty
+//! (every webhook answered from it stored in full), a check that every acknowledged MessageSid
+//! is stored exactly once. Reports medians over the runs: the answered requests per second, and
+//! the stored ones (all requests over the time from the first request until the journal was
+//! empty).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -24,6 +27,8 @@ const WARMUP: usize = 500;
 struct RunFigures {
     ceiling: LoadResult,
     switchboard: LoadResult,
+    /// From the last answer until every journaled webhook was stored in full.
+    drained: Duration,
     lost: usize,
     duplicated: i64,
 }
@@ -38,8 +43,8 @@ pub async fn run(args: &BenchIngestArgs) -> anyhow::Result<()> {
         args.runs
     );
     println!(
-        "{:<9} {:<12} {:>9} {:>8} {:>8} {:>11} {:>7} {:>5} {:>10}",
-        "backend", "handler", "req/s", "p50 ms", "p99 ms", "cpu us/req", "ratio", "lost", "duplicated"
+        "{:<9} {:<12} {:>9} {:>8} {:>8} {:>11} {:>7} {:>9} {:>5} {:>10}",
+        "backend", "handler", "req/s", "p50 ms", "p99 ms", "cpu us/req", "ratio", "stored/s", "lost", "duplicated"
     );
     for backend in ["sqlite", "postgres"] {
         if args.backend.as_deref().is_some_and(|only| only != backend) {
@@ -98,12 +103,14 @@ async fn one_run(db: &TestDatabase, args: &BenchIngestArgs) -> anyhow::Result<Ru
     let warmup = workload::generate(WARMUP, ACCOUNT_SID, NUMBER);
     drive(&ceiling_url, Arc::new(workload::sign(&warmup, &auth_token, &ceiling_url)), args.concurrency).await;
     drive(&url, Arc::new(workload::sign(&warmup, &auth_token, &url)), args.concurrency).await;
+    wait_for_empty_journal(store.as_ref()).await?;
     let before = store.count_channel_messages(workspace.workspace_id, channel.channel_id).await?;
 
     let webhooks = workload::generate(args.requests, ACCOUNT_SID, NUMBER);
     let ceiling =
         drive(&ceiling_url, Arc::new(workload::sign(&webhooks, &auth_token, &ceiling_url)), args.concurrency).await;
     let switchboard = drive(&url, Arc::new(workload::sign(&webhooks, &auth_token, &url)), args.concurrency).await;
+    let drained = wait_for_empty_journal(store.as_ref()).await?;
 
     let mut acknowledged = switchboard.acknowledged.clone();
     acknowledged.sort();
@@ -117,7 +124,18 @@ async fn one_run(db: &TestDatabase, args: &BenchIngestArgs) -> anyhow::Result<Ru
     let stored = store.count_channel_messages(workspace.workspace_id, channel.channel_id).await? - before;
     let _ = stop.send(());
     tokio::time::timeout(Duration::from_secs(30), server).await???;
-    Ok(RunFigures { ceiling, switchboard, lost, duplicated: stored - acknowledged.len() as i64 })
+    Ok(RunFigures { ceiling, switchboard, drained, lost, duplicated: stored - acknowledged.len() as i64 })
+}
+
+/// Waits until the journal worker has stored every journaled webhook in full; returns how long
+/// that took.
+async fn wait_for_empty_journal(store: &dyn switchboard_store::Store) -> anyhow::Result<Duration> {
+    let started = std::time::Instant::now();
+    while store.journal_depth().await? > 0 {
+        anyhow::ensure!(started.elapsed() < Duration::from_secs(300), "the journal did not empty in 5 minutes");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    Ok(started.elapsed())
 }
 
 fn median(mut values: Vec<f64>) -> f64 {
@@ -129,6 +147,7 @@ fn report(backend: &str, runs: &[RunFigures]) {
     let row = |name: &str,
                pick: &dyn Fn(&RunFigures) -> &LoadResult,
                ratio: Option<f64>,
+               stored: Option<f64>,
                checks: Option<(usize, i64)>| {
         let rps = median(runs.iter().map(|r| pick(r).requests_per_second()).collect());
         let p50 = median(runs.iter().map(|r| pick(r).quantile_ms(0.50)).collect());
@@ -136,18 +155,24 @@ fn report(backend: &str, runs: &[RunFigures]) {
         let cpu = median(runs.iter().map(|r| pick(r).cpu_us_per_request()).collect());
         let errors: usize = runs.iter().map(|r| pick(r).errors).sum();
         let ratio = ratio.map(|r| format!("{r:.2}x")).unwrap_or_default();
+        let stored = stored.map(|s| format!("{s:.0}")).unwrap_or_default();
         let (lost, duplicated) = checks.map(|(l, d)| (l.to_string(), d.to_string())).unwrap_or_default();
         let errors = if errors > 0 { format!("  ({errors} failed requests)") } else { String::new() };
         println!(
-            "{backend:<9} {name:<12} {rps:>9.0} {p50:>8.2} {p99:>8.2} {cpu:>11.0} {ratio:>7} {lost:>5} {duplicated:>10}{errors}"
+            "{backend:<9} {name:<12} {rps:>9.0} {p50:>8.2} {p99:>8.2} {cpu:>11.0} {ratio:>7} {stored:>9} {lost:>5} {duplicated:>10}{errors}"
         );
     };
     let ratio =
         median(runs.iter().map(|r| r.switchboard.requests_per_second() / r.ceiling.requests_per_second()).collect());
     let lost = runs.iter().map(|r| r.lost).sum();
     let duplicated = runs.iter().map(|r| r.duplicated).sum();
-    row("ceiling", &|r| &r.ceiling, None, None);
-    row("switchboard", &|r| &r.switchboard, Some(ratio), Some((lost, duplicated)));
+    let stored = median(
+        runs.iter()
+            .map(|r| r.switchboard.latencies.len() as f64 / (r.switchboard.elapsed + r.drained).as_secs_f64())
+            .collect(),
+    );
+    row("ceiling", &|r| &r.ceiling, None, None, None);
+    row("switchboard", &|r| &r.switchboard, Some(ratio), Some(stored), Some((lost, duplicated)));
 }
 
 fn hex_encode(bytes: &[u8]) -> String {

@@ -46,8 +46,7 @@ impl Application {
             .map(|u| u.trim_end_matches('/').to_owned())
             .unwrap_or_else(|| format!("http://{local}"))
             .into();
-        let (ingest, committers) =
-            crate::ingest::start(store.clone(), config.ingest_committers, config.ingest_batch_max)?;
+        let (ingest, committers) = crate::ingest::start(store.clone(), &config)?;
         let (shutting_down, shutdown_seen) = watch::channel(false);
         let state = AppState {
             channels: ChannelDirectory::new(store.clone(), secrets.clone(), public_url.clone()),
@@ -94,7 +93,11 @@ impl Application {
             .run_workers
             .then(|| tokio::spawn(crate::workers::mailbox::run(state.clone(), workers_stopped.clone())));
         // Search stays fast on a node that runs no other worker too.
-        let search_index = Some(tokio::spawn(crate::workers::search_index::run(state.clone(), workers_stopped)));
+        let search_index =
+            Some(tokio::spawn(crate::workers::search_index::run(state.clone(), workers_stopped.clone())));
+        // Every node stores what it journaled: the journal is part of taking webhooks in.
+        let journal =
+            Some(state.ingest.spawn_beside_committers(crate::workers::journal::run(state.clone(), workers_stopped)));
         let upkeep = tokio::spawn(async {
             let handle = crate::telemetry::prometheus();
             loop {
@@ -113,7 +116,7 @@ impl Application {
             .await;
         tracing::info!("no longer accepting requests; stopping workers");
         let _ = stop_workers.send(true);
-        for worker in [dispatcher, snoozes, mailboxes, search_index].into_iter().flatten() {
+        for worker in [dispatcher, snoozes, mailboxes, search_index, journal].into_iter().flatten() {
             let _ = worker.await;
         }
         upkeep.abort();

@@ -34,6 +34,10 @@ pub struct Config {
     /// shared with the database, W1 stored about 5,800 webhooks a second with 2 or 3, 5,300 with 4
     /// and 4,300 with 8 (`docs/benchmarks.md`).
     pub ingest_committers: usize,
+    /// A batch this large means webhooks come in faster than they are stored in full one batch
+    /// at a time: from this size on, a batch is answered from the inbound journal and stored in
+    /// full shortly after (`ingest.rs`). 0 never journals.
+    pub ingest_journal_from_batch: usize,
     /// Sends the dispatcher runs at once.
     pub dispatch_concurrency: usize,
     /// How long a claimed job is leased before another worker may take it.
@@ -72,6 +76,7 @@ impl Config {
             max_media_bytes: 25 * 1024 * 1024,
             ingest_batch_max: 256,
             ingest_committers: if is_sqlite { 1 } else { 2 },
+            ingest_journal_from_batch: 8,
             dispatch_concurrency: 16,
             job_lease: Duration::from_secs(60),
             dispatch_poll: Duration::from_secs(1),

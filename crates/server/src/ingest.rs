@@ -1,28 +1,95 @@
 //! Group commit for the inbound hot path. Webhook handlers hand their verified, parsed webhook
-//! to a committer and wait; a committer takes every webhook waiting (up to a batch limit),
-//! stores them in one transaction and answers each one only after that transaction is durable.
-//! Under load many webhooks share one commit (one fsync); when idle a batch is a single webhook,
-//! so nothing waits for a timer.
+//! to a committer and wait; a committer takes every webhook waiting (up to a batch limit) and
+//! answers each one only after a transaction that holds it is durable. When idle a batch is a
+//! single webhook, so nothing waits for a timer.
+//!
+//! A batch is stored in full (contacts, conversation, message, opt-outs, jobs) in one
+//! transaction, unless the webhooks come in faster than that: when a batch holds at least
+//! `ingest_journal_from_batch` webhooks (8 by default), or the inbound journal still holds
+//! earlier ones, the batch is only appended to the journal (one cheap row each, one
+//! transaction) and answered, and the journal worker (`workers/journal.rs`) stores it in full
+//! shortly after, oldest first. Providers are answered quickly through a burst, and nothing
+//! answered is lost: the journal is as durable as the rest. A webhook that brings files of its
+//! own, or whose caller needs its outcome (the chat widget, the mailbox importer), is always
+//! stored in full before it is answered, even while the journal holds earlier ones.
 //!
 //! With several committers (PostgreSQL), each webhook goes to the committer chosen by its
 //! sender (or, for a delivery report, its message): one customer's messages and a webhook's
 //! retries are always stored by the same committer, in order, and concurrent batches never race
-//! for the same contact or message.
+//! for the same contact or message. A sender's webhook goes to the journal whenever an earlier
+//! one may still be there, so its webhooks are stored in full in the order they came.
 
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use switchboard_domain::inbound::InboundEvent;
 use switchboard_store::writes::{InboundOutcome, InboundWrite};
 use switchboard_store::{Store, StoreError};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 
-type Reply = oneshot::Sender<Result<InboundOutcome, Arc<StoreError>>>;
+type Reply = oneshot::Sender<Result<Stored, Arc<StoreError>>>;
+
+/// A webhook waiting for its committer.
+struct Submission {
+    write: InboundWrite,
+    may_journal: bool,
+    reply: Reply,
+}
+
+/// How a submitted webhook was kept.
+#[derive(Debug)]
+pub enum Stored {
+    /// Stored in full; what it did.
+    Now(InboundOutcome),
+    /// Kept in the inbound journal; the journal worker stores it in full shortly.
+    Journaled,
+}
 
 /// Submits webhooks to the committers.
 #[derive(Clone)]
 pub struct IngestHandle {
-    committers: Arc<[mpsc::Sender<(InboundWrite, Reply)>]>,
+    committers: Arc<[mpsc::Sender<Submission>]>,
+    journal: Arc<JournalState>,
+    runtime: tokio::runtime::Handle,
+}
+
+/// What this node knows of the inbound journal: how many appends its committers made, and how
+/// many of those are known stored in full (the journal was found empty after them). While the
+/// two differ, a webhook of a sender with an entry in the journal could overtake it, so every
+/// batch goes to the journal.
+#[derive(Default)]
+pub struct JournalState {
+    appended: AtomicU64,
+    settled: AtomicU64,
+    /// Wakes the journal worker after an append.
+    appended_wakeup: Notify,
+}
+
+impl JournalState {
+    /// How many appends this node's committers made so far.
+    pub fn appends(&self) -> u64 {
+        self.appended.load(Ordering::Acquire)
+    }
+
+    /// The journal was found empty after `appends` appends: all of them are stored in full.
+    pub fn settle(&self, appends: u64) {
+        self.settled.fetch_max(appends, Ordering::AcqRel);
+    }
+
+    fn is_settled(&self) -> bool {
+        self.settled.load(Ordering::Acquire) >= self.appended.load(Ordering::Acquire)
+    }
+
+    fn record_append(&self) {
+        self.appended.fetch_add(1, Ordering::AcqRel);
+        self.appended_wakeup.notify_one();
+    }
+
+    /// Resolves after the next append (or at once if one happened since the last call).
+    pub async fn appended(&self) {
+        self.appended_wakeup.notified().await;
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -34,16 +101,34 @@ pub enum IngestError {
 }
 
 impl IngestHandle {
-    /// Stores one webhook; returns once it is committed.
-    pub async fn submit(&self, write: InboundWrite) -> Result<InboundOutcome, IngestError> {
+    /// Stores one webhook, in full or (`may_journal`, under load) in the journal; returns once
+    /// it is durable.
+    pub async fn submit(&self, write: InboundWrite, may_journal: bool) -> Result<Stored, IngestError> {
         let (reply, answer) = oneshot::channel();
         let committer = &self.committers[partition(&write) % self.committers.len()];
-        committer.send((write, reply)).await.map_err(|_| IngestError::ShuttingDown)?;
+        let submission = Submission { may_journal: may_journal && write.media.is_empty(), write, reply };
+        committer.send(submission).await.map_err(|_| IngestError::ShuttingDown)?;
         match answer.await {
             Ok(Ok(outcome)) => Ok(outcome),
             Ok(Err(error)) => Err(IngestError::Store(error)),
             Err(_) => Err(IngestError::ShuttingDown),
         }
+    }
+
+    /// The inbound journal as this node knows it.
+    pub fn journal(&self) -> &Arc<JournalState> {
+        &self.journal
+    }
+
+    /// Runs a task on the committers' thread (the journal worker, whose chunks, like the
+    /// committers' batches, may run SQLite on the calling thread). It must end before every
+    /// handle is dropped, when the thread stops.
+    pub fn spawn_beside_committers<F>(&self, task: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        self.runtime.spawn(task)
     }
 }
 
@@ -62,25 +147,32 @@ impl Committers {
 /// Starts `committers` committers on a thread of their own. They run on a dedicated runtime so
 /// that a batch's statements are never queued behind the request handlers waiting for it: under
 /// load, the handlers would otherwise delay every step of the commit they are waiting on.
-pub fn start(
-    store: Arc<dyn Store>,
-    committers: usize,
-    batch_max: usize,
-) -> std::io::Result<(IngestHandle, Committers)> {
+pub fn start(store: Arc<dyn Store>, config: &crate::config::Config) -> std::io::Result<(IngestHandle, Committers)> {
+    let (committers, batch_max) = (config.ingest_committers, config.ingest_batch_max);
+    let journal_from_batch = match config.ingest_journal_from_batch {
+        0 => usize::MAX,
+        size => size,
+    };
     let (senders, receivers): (Vec<_>, Vec<_>) = (0..committers.max(1)).map(|_| mpsc::channel(batch_max * 4)).unzip();
+    let journal = Arc::new(JournalState::default());
+    let committer_journal = journal.clone();
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let runtime_handle = runtime.handle().clone();
     let thread = std::thread::Builder::new().name("ingest-commit".into()).spawn(move || {
         runtime.block_on(async move {
             let tasks: Vec<_> = receivers
                 .into_iter()
-                .map(|receiver| tokio::spawn(run_committer(store.clone(), receiver, batch_max)))
+                .map(|receiver| {
+                    let batching = Batching { max: batch_max, journal_from: journal_from_batch };
+                    tokio::spawn(run_committer(store.clone(), receiver, batching, committer_journal.clone()))
+                })
                 .collect();
             for task in tasks {
                 let _ = task.await;
             }
         });
     })?;
-    Ok((IngestHandle { committers: senders.into() }, Committers { thread }))
+    Ok((IngestHandle { committers: senders.into(), journal, runtime: runtime_handle }, Committers { thread }))
 }
 
 /// Which committer stores a webhook: the same one for the same sender or the same message.
@@ -98,30 +190,71 @@ fn partition(write: &InboundWrite) -> usize {
     hasher.finish() as usize
 }
 
-async fn run_committer(store: Arc<dyn Store>, mut receiver: mpsc::Receiver<(InboundWrite, Reply)>, batch_max: usize) {
-    let mut batch = Vec::with_capacity(batch_max);
+/// How a committer sizes its batches, and from which size on it journals them.
+#[derive(Clone, Copy)]
+struct Batching {
+    max: usize,
+    journal_from: usize,
+}
+
+async fn run_committer(
+    store: Arc<dyn Store>,
+    mut receiver: mpsc::Receiver<Submission>,
+    batching: Batching,
+    journal: Arc<JournalState>,
+) {
+    let mut batch = Vec::with_capacity(batching.max);
     loop {
-        if receiver.recv_many(&mut batch, batch_max).await == 0 {
+        if receiver.recv_many(&mut batch, batching.max).await == 0 {
             return;
         }
-        let (writes, replies): (Vec<InboundWrite>, Vec<Reply>) = batch.drain(..).unzip();
-        metrics::histogram!(crate::telemetry::INGEST_BATCH_SIZE).record(writes.len() as f64);
-        let started = std::time::Instant::now();
-        let stored = store.ingest_batch(&writes).await;
-        tracing::debug!(batch = writes.len(), elapsed_us = started.elapsed().as_micros() as u64, "batch committed");
-        match stored {
-            Ok(outcomes) => {
-                for (reply, outcome) in replies.into_iter().zip(outcomes) {
-                    let _ = reply.send(outcome.map_err(Arc::new));
-                }
-            }
-            Err(error) => {
-                tracing::error!(%error, batch = writes.len(), "a webhook batch could not be committed");
-                let error = Arc::new(error);
-                for reply in replies {
-                    let _ = reply.send(Err(error.clone()));
-                }
+        metrics::histogram!(crate::telemetry::INGEST_BATCH_SIZE).record(batch.len() as f64);
+        let journaling = batch.len() >= batching.journal_from || !journal.is_settled();
+        let (journaled, direct): (Vec<_>, Vec<_>) = batch.drain(..).partition(|s| journaling && s.may_journal);
+        if !journaled.is_empty() {
+            append_to_journal(store.as_ref(), &journal, journaled).await;
+        }
+        if !direct.is_empty() {
+            store_in_full(store.as_ref(), direct).await;
+        }
+    }
+}
+
+/// Appends a batch to the journal and answers each webhook once the append is durable.
+async fn append_to_journal(store: &dyn Store, journal: &JournalState, batch: Vec<Submission>) {
+    let (writes, replies): (Vec<InboundWrite>, Vec<Reply>) = batch.into_iter().map(|s| (s.write, s.reply)).unzip();
+    match store.journal_inbound(&writes).await {
+        Ok(()) => {
+            journal.record_append();
+            metrics::counter!(crate::telemetry::JOURNALED).increment(writes.len() as u64);
+            for reply in replies {
+                let _ = reply.send(Ok(Stored::Journaled));
             }
         }
+        Err(error) => fail_all(error, replies),
+    }
+}
+
+/// Stores a batch in full and answers each webhook with what storing it did.
+async fn store_in_full(store: &dyn Store, batch: Vec<Submission>) {
+    let (writes, replies): (Vec<InboundWrite>, Vec<Reply>) = batch.into_iter().map(|s| (s.write, s.reply)).unzip();
+    let started = std::time::Instant::now();
+    let stored = store.ingest_batch(&writes).await;
+    tracing::debug!(batch = writes.len(), elapsed_us = started.elapsed().as_micros() as u64, "batch committed");
+    match stored {
+        Ok(outcomes) => {
+            for (reply, outcome) in replies.into_iter().zip(outcomes) {
+                let _ = reply.send(outcome.map(Stored::Now).map_err(Arc::new));
+            }
+        }
+        Err(error) => fail_all(error, replies),
+    }
+}
+
+fn fail_all(error: StoreError, replies: Vec<Reply>) {
+    tracing::error!(%error, batch = replies.len(), "a webhook batch could not be committed");
+    let error = Arc::new(error);
+    for reply in replies {
+        let _ = reply.send(Err(error.clone()));
     }
 }

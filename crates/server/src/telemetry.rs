@@ -21,6 +21,11 @@ pub const QUEUE_DEAD: &str = "switchboard_queue_dead_jobs";
 pub const QUEUE_OLDEST_AGE: &str = "switchboard_queue_oldest_ready_age_seconds";
 /// Webhooks per group-commit batch.
 pub const INGEST_BATCH_SIZE: &str = "switchboard_ingest_batch_size";
+/// Webhooks answered once kept in the inbound journal, before they were stored in full (their
+/// outcome is counted in `switchboard_webhooks_total` when they are).
+pub const JOURNALED: &str = "switchboard_webhooks_journaled_total";
+/// Journaled webhooks waiting to be stored in full.
+pub const JOURNAL_DEPTH: &str = "switchboard_inbound_journal_depth";
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 

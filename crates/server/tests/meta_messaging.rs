@@ -101,7 +101,7 @@ async fn wrote_days_ago(app: &TestApp, channel: &switchboard_store::model::Chann
         channel_id: channel.channel_id,
         channel_kind: ChannelKind::Messenger,
         provider: Provider::Meta,
-        verification: "x-hub-signature-256",
+        verification: "x-hub-signature-256".into(),
         content_type: "application/json".into(),
         payload: "{}".into(),
         events: vec![InboundEvent::Message(InboundMessage {

@@ -191,6 +191,16 @@ pub trait IngestRepo: Send + Sync {
     /// Stores several verified webhooks in one transaction (group commit). Each webhook gets its
     /// own outcome; one that fails is rolled back alone and the others still commit.
     async fn ingest_batch(&self, writes: &[InboundWrite]) -> StoreResult<Vec<StoreResult<InboundOutcome>>>;
+    /// Keeps verified webhooks in the inbound journal, in order, in one transaction: once this
+    /// returns they are durable, and [`IngestRepo::work_off_journal`] stores them in full later.
+    /// A webhook with files of its own (`media`) must be stored directly instead.
+    async fn journal_inbound(&self, writes: &[InboundWrite]) -> StoreResult<()>;
+    /// Stores up to `limit` of the oldest journaled webhooks in full, as
+    /// [`IngestRepo::ingest_batch`] does, and takes them out of the journal; each comes back with
+    /// its outcome. `None` when another node is working the journal off right now.
+    async fn work_off_journal(&self, limit: usize) -> StoreResult<Option<Vec<JournaledOutcome>>>;
+    /// How many journaled webhooks wait to be stored in full.
+    async fn journal_depth(&self) -> StoreResult<u64>;
     async fn list_webhook_events(
         &self,
         workspace_id: WorkspaceId,

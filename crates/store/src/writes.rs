@@ -8,19 +8,22 @@ use switchboard_domain::{
 
 use crate::model::UnixMillis;
 
-/// A verified provider webhook and the events parsed from it, to be stored as one unit.
-#[derive(Debug, Clone)]
+/// A verified provider webhook and the events parsed from it, to be stored as one unit. It is
+/// also what the inbound journal keeps (as JSON) for a webhook answered before it is stored in
+/// full; a webhook with files of its own is never journaled.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct InboundWrite {
     pub workspace_id: WorkspaceId,
     pub channel_id: ChannelId,
     pub channel_kind: ChannelKind,
     pub provider: Provider,
-    pub verification: &'static str,
+    pub verification: std::borrow::Cow<'static, str>,
     pub content_type: String,
     pub payload: String,
     pub events: Vec<InboundEvent>,
     /// Files that came inside the webhook itself (an email's attachments), kept with its first
     /// new message; its attachments already point at them.
+    #[serde(skip)]
     pub media: Vec<crate::model::NewMedia>,
     pub received_at: UnixMillis,
 }
@@ -38,6 +41,13 @@ impl InboundWrite {
                 InboundEvent::Status(_) | InboundEvent::ReadUpTo(_) => true,
             })
     }
+}
+
+/// A journaled webhook after the journal worker stored it in full.
+#[derive(Debug)]
+pub struct JournaledOutcome {
+    pub write: InboundWrite,
+    pub outcome: crate::StoreResult<InboundOutcome>,
 }
 
 /// What storing one webhook did.

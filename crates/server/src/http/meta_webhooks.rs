@@ -19,7 +19,7 @@ use switchboard_channels::{ChannelAdapter, WebhookRequest};
 use switchboard_domain::Provider;
 
 use super::problem::Problem;
-use super::webhooks::{commit, count, find_channel};
+use super::webhooks::{accept, count, find_channel};
 use crate::clock::now_ms;
 use crate::state::AppState;
 
@@ -114,7 +114,7 @@ async fn receive_app_level(State(state): State<AppState>, headers: HeaderMap, bo
             Problem::bad_request("malformed-webhook", error.to_string())
         })?;
         let verification = "x-hub-signature-256 (app)";
-        commit(&state, &channel, verification, "application/json", &part.body, events, Vec::new()).await?;
+        accept(&state, &channel, verification, "application/json", &part.body, events, Vec::new()).await?;
     }
     let reply = meta.reply();
     Ok(([(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response())

@@ -1,7 +1,8 @@
 //! `POST /webhooks/{provider}/{channel_id}` (and `/status` for delivery reports, or a secret last
 //! segment for a provider that signs nothing, such as SendGrid's Inbound Parse): verify the
-//! signature over the raw bytes, parse, store durably (group commit) with the files the
-//! webhook carried, and only then answer the provider. A request that fails verification
+//! signature over the raw bytes, parse, store durably (group commit; under load, in the inbound
+//! journal, see `ingest.rs`) with the files the webhook carried, and only then answer the
+//! provider. A request that fails verification
 //! stores nothing: it is counted and logged.
 
 use std::sync::Arc;
@@ -13,12 +14,15 @@ use axum::http::{HeaderMap, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use switchboard_channels::{VerifyError, WebhookRequest};
-use switchboard_domain::{ChannelId, Provider};
-use switchboard_store::writes::InboundWrite;
+use switchboard_domain::inbound::InboundEvent;
+use switchboard_domain::{ChannelId, Provider, WorkspaceId};
+use switchboard_store::model::NewMedia;
+use switchboard_store::writes::{InboundOutcome, InboundWrite};
 
 use super::problem::Problem;
 use crate::channels::ResolvedChannel;
 use crate::clock::now_ms;
+use crate::ingest::Stored;
 use crate::state::AppState;
 use crate::telemetry::WEBHOOKS;
 
@@ -98,7 +102,7 @@ async fn receive(
 
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     let media = parsed.files.into_iter().map(crate::workers::media::kept_file).collect();
-    commit(&state, &channel, adapter.verification(), content_type, &body, parsed.events, media).await?;
+    accept(&state, &channel, adapter.verification(), content_type, &body, parsed.events, media).await?;
     if let Err(error) = adapter.after_commit(&channel.context, &request).await {
         // Stored, but what the provider asked for did not happen: a failure makes it try again.
         tracing::warn!(%error, "the provider's request after the webhook was not completed");
@@ -109,46 +113,55 @@ async fn receive(
     Ok(([(header::CONTENT_TYPE, reply.content_type)], reply.body).into_response())
 }
 
-/// Stores a verified, parsed webhook for one channel (group commit), with the files it carried,
-/// and tells the live views; returns once it is durable.
+/// Stores a verified, parsed webhook for one channel in full (group commit), with the files it
+/// carried, and tells the live views; returns once it is durable, with what it did.
 pub(crate) async fn commit(
     state: &AppState,
     channel: &ResolvedChannel,
     verification: &'static str,
     content_type: &str,
     body: &[u8],
-    mut events: Vec<switchboard_domain::inbound::InboundEvent>,
-    media: Vec<switchboard_store::model::NewMedia>,
-) -> Result<switchboard_store::writes::InboundOutcome, Problem> {
-    let provider = channel.record.provider;
-    let workspace_id = channel.record.workspace_id;
-    for event in &mut events {
-        let switchboard_domain::inbound::InboundEvent::Message(message) = event else { continue };
-        // A workspace that keeps WhatsApp senders apart from SMS senders gives them their own kind.
-        if message.from.kind != channel.identity_kind && message.from.kind == channel.record.kind.identity_kind() {
-            message.from.kind = channel.identity_kind;
-        }
-        // A link's reference names a contact only when it is ours, for this workspace, unaltered.
-        if let Some(referral) = &mut message.referral {
-            referral.contact = crate::referrals::resolve(&state.secrets, workspace_id, &referral.reference);
-        }
+    events: Vec<InboundEvent>,
+    media: Vec<NewMedia>,
+) -> Result<InboundOutcome, Problem> {
+    let write = inbound_write(state, channel, verification, content_type, body, events, media);
+    match submit(state, write, false).await? {
+        Stored::Now(outcome) => Ok(outcome),
+        Stored::Journaled => Err(Problem::internal("a webhook to be stored in full was journaled")),
     }
-    let write = InboundWrite {
-        workspace_id: channel.record.workspace_id,
-        channel_id: channel.record.channel_id,
-        channel_kind: channel.record.kind,
-        provider,
-        verification,
-        content_type: content_type.to_owned(),
-        payload: logged_payload(body),
-        events,
-        media,
-        received_at: now_ms(),
-    };
-    let outcome = state.ingest.submit(write).await.map_err(|error| {
+}
+
+/// Accepts a verified, parsed provider webhook: stored in full, or under load kept in the
+/// inbound journal to be stored in full shortly; returns once it is durable.
+pub(crate) async fn accept(
+    state: &AppState,
+    channel: &ResolvedChannel,
+    verification: &'static str,
+    content_type: &str,
+    body: &[u8],
+    events: Vec<InboundEvent>,
+    media: Vec<NewMedia>,
+) -> Result<(), Problem> {
+    let write = inbound_write(state, channel, verification, content_type, body, events, media);
+    submit(state, write, true).await.map(|_| ())
+}
+
+async fn submit(state: &AppState, write: InboundWrite, may_journal: bool) -> Result<Stored, Problem> {
+    let provider = write.provider;
+    let workspace_id = write.workspace_id;
+    let stored = state.ingest.submit(write, may_journal).await.map_err(|error| {
         count(provider, "error");
         Problem::internal(error)
     })?;
+    if let Stored::Now(outcome) = &stored {
+        announce(state, workspace_id, provider, outcome);
+    }
+    Ok(stored)
+}
+
+/// What follows a webhook stored in full: it is counted, a request for help wakes the
+/// dispatcher, and the live views hear of a new message or status.
+pub(crate) fn announce(state: &AppState, workspace_id: WorkspaceId, provider: Provider, outcome: &InboundOutcome) {
     count(
         provider,
         if outcome.new_messages.is_empty() && !outcome.duplicates.is_empty() { "duplicate" } else { "stored" },
@@ -164,14 +177,45 @@ pub(crate) async fn commit(
         None
     };
     if let Some(kind) = changed {
-        state.live.publish(crate::live::Change {
-            workspace_id: channel.record.workspace_id,
-            conversation_id: None,
-            kind,
-        });
+        state.live.publish(crate::live::Change { workspace_id, conversation_id: None, kind });
     }
     tracing::debug!(outcome = outcome.summary(), "webhook stored");
-    Ok(outcome)
+}
+
+/// The webhook as the store takes it, its senders' identities as the channel files them.
+fn inbound_write(
+    state: &AppState,
+    channel: &ResolvedChannel,
+    verification: &'static str,
+    content_type: &str,
+    body: &[u8],
+    mut events: Vec<InboundEvent>,
+    media: Vec<NewMedia>,
+) -> InboundWrite {
+    let workspace_id = channel.record.workspace_id;
+    for event in &mut events {
+        let InboundEvent::Message(message) = event else { continue };
+        // A workspace that keeps WhatsApp senders apart from SMS senders gives them their own kind.
+        if message.from.kind != channel.identity_kind && message.from.kind == channel.record.kind.identity_kind() {
+            message.from.kind = channel.identity_kind;
+        }
+        // A link's reference names a contact only when it is ours, for this workspace, unaltered.
+        if let Some(referral) = &mut message.referral {
+            referral.contact = crate::referrals::resolve(&state.secrets, workspace_id, &referral.reference);
+        }
+    }
+    InboundWrite {
+        workspace_id,
+        channel_id: channel.record.channel_id,
+        channel_kind: channel.record.kind,
+        provider: channel.record.provider,
+        verification: verification.into(),
+        content_type: content_type.to_owned(),
+        payload: logged_payload(body),
+        events,
+        media,
+        received_at: now_ms(),
+    }
 }
 
 /// How much of a webhook the log keeps: a whole email may weigh 30 MB, kept already as its

@@ -5,6 +5,7 @@
 
 pub mod dispatcher;
 mod jobs;
+pub mod journal;
 pub mod mailbox;
 pub mod media;
 pub mod pacer;

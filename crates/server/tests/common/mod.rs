@@ -72,6 +72,11 @@ pub fn test_config(database_url: &str) -> Config {
 
 impl TestApp {
     pub async fn spawn(db: TestDatabase) -> Self {
+        Self::spawn_with(db, |_| {}).await
+    }
+
+    /// An app whose settings `adjust` changes from [`test_config`]'s.
+    pub async fn spawn_with(db: TestDatabase, adjust: impl FnOnce(&mut Config)) -> Self {
         let emulator = switchboard_emulator::start(EmulatorConfig {
             callback_delay: Duration::from_millis(5),
             ..Default::default()
@@ -86,6 +91,7 @@ impl TestApp {
         config.providers.ses.api_base_url = Some(emulator.base_url());
         config.providers.ses.sns_origin = Some(emulator.base_url());
         config.providers.telegram.api_base_url = emulator.base_url();
+        adjust(&mut config);
         let secrets = SecretBox::load(&config.secret_key).unwrap();
         let workspace = admin::create_workspace(
             &store,

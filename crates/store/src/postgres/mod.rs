@@ -13,6 +13,7 @@ use crate::error::StoreResult;
 
 mod change_feed;
 mod ingest_bulk;
+mod journal;
 mod nodelay;
 mod script;
 mod statistics;
@@ -44,6 +45,7 @@ fn migrator() -> Migrator {
         (14, "uploads", include_str!("migrations/0014_uploads.sql")),
         (15, "message words", include_str!("migrations/0015_message_words.sql")),
         (16, "message edits", include_str!("migrations/0016_message_edits.sql")),
+        (17, "inbound journal", include_str!("migrations/0017_inbound_journal.sql")),
     ])
 }
 

@@ -38,6 +38,26 @@ macro_rules! impl_ingest_repo {
                 Ok(outcomes)
             }
 
+            async fn journal_inbound(&self, writes: &[$crate::writes::InboundWrite]) -> $crate::StoreResult<()> {
+                let entries =
+                    writes.iter().map($crate::sql::journal::encode).collect::<$crate::StoreResult<Vec<_>>>()?;
+                self.append_journal(&entries).await
+            }
+
+            async fn work_off_journal(
+                &self,
+                limit: usize,
+            ) -> $crate::StoreResult<Option<Vec<$crate::writes::JournaledOutcome>>> {
+                let Some(turn) = self.take_journal_turn().await? else { return Ok(None) };
+                let worked = self.work_off_journal_entries(limit).await;
+                self.end_journal_turn(turn).await;
+                worked.map(Some)
+            }
+
+            async fn journal_depth(&self) -> $crate::StoreResult<u64> {
+                self.count_journal_entries().await
+            }
+
             async fn list_webhook_events(
                 &self,
                 workspace_id: switchboard_domain::WorkspaceId,

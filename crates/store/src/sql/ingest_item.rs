@@ -68,7 +68,7 @@ macro_rules! impl_ingest_item {
                 .bind(write.workspace_id.0)
                 .bind(write.channel_id.0)
                 .bind(write.provider.as_str())
-                .bind(write.verification)
+                .bind(write.verification.as_ref())
                 .bind(&write.content_type)
                 .bind(&write.payload)
                 .bind(outcome.summary())

@@ -304,7 +304,7 @@ mod tests {
             channel_id: channel,
             channel_kind: ChannelKind::Sms,
             provider: Provider::Twilio,
-            verification: "valid",
+            verification: "valid".into(),
             content_type: "application/x-www-form-urlencoded".into(),
             payload: String::new(),
             events: vec![InboundEvent::Message(message)],

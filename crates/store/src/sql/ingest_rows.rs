@@ -267,7 +267,7 @@ impl PlannedRow for WebhookEventRow<'_> {
             Param::Id(write.workspace_id.0),
             Param::Id(write.channel_id.0),
             Param::Text(write.provider.as_str()),
-            Param::Text(write.verification),
+            Param::Text(&write.verification),
             Param::Text(&write.content_type),
             Param::Text(&write.payload),
             Param::Text(self.outcome),

@@ -17,6 +17,7 @@ pub(crate) mod ingest;
 pub(crate) mod ingest_item;
 pub(crate) mod ingest_plan;
 pub(crate) mod ingest_rows;
+pub(crate) mod journal;
 pub(crate) mod labels;
 pub(crate) mod media;
 pub(crate) mod messages;
@@ -38,6 +39,7 @@ macro_rules! impl_shared_repos {
         $crate::sql::conversations::impl_conversation_repo!($store, $db);
         $crate::sql::messages::impl_message_repo!($store, $db);
         $crate::sql::ingest::impl_ingest_repo!($store, $db);
+        $crate::sql::journal::impl_journal!($store, $db);
         $crate::sql::queue::impl_queue_repo!($store, $db);
         $crate::sql::staff::impl_staff_repo!($store, $db);
         $crate::sql::inbox::impl_inbox_repo!($store, $db);

@@ -13,6 +13,7 @@ use sqlx::{Sqlite, SqlitePool, Transaction};
 use crate::error::StoreResult;
 
 mod ingest_native;
+mod journal;
 pub(crate) mod raw;
 
 /// The SQLite store.
@@ -39,6 +40,7 @@ fn migrator() -> Migrator {
         (13, "uploads", include_str!("migrations/0013_uploads.sql")),
         (14, "message words", include_str!("migrations/0014_message_words.sql")),
         (15, "message edits", include_str!("migrations/0015_message_edits.sql")),
+        (16, "inbound journal", include_str!("migrations/0016_inbound_journal.sql")),
     ])
 }
 

@@ -43,7 +43,7 @@ fn email_from(
         channel_id: channel.channel_id,
         channel_kind: ChannelKind::Email,
         provider: Provider::Mailbox,
-        verification: "imap",
+        verification: "imap".into(),
         content_type: "message/rfc822".into(),
         payload: String::new(),
         events: vec![InboundEvent::Message(InboundMessage {

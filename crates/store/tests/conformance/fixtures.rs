@@ -41,7 +41,7 @@ pub fn inbound_sms(fixture: &Fixture, sid: &str, from: &str, text: &str, at: i64
         channel_id: fixture.channel.channel_id,
         channel_kind: ChannelKind::Sms,
         provider: Provider::Twilio,
-        verification: "twilio-signature",
+        verification: "twilio-signature".into(),
         content_type: "application/x-www-form-urlencoded".into(),
         payload: format!("MessageSid={sid}&From={from}&Body={text}"),
         events: vec![InboundEvent::Message(InboundMessage {

@@ -5,6 +5,7 @@ mod email;
 mod fixtures;
 mod ingest;
 mod isolation;
+mod journal;
 mod organizing;
 mod outbound;
 mod queue;
