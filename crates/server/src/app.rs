@@ -48,7 +48,7 @@ impl Application {
             .into();
         let (ingest, committers) = crate::ingest::start(store.clone(), &config)?;
         let (shutting_down, shutdown_seen) = watch::channel(false);
-        let state = AppState {
+        let state = AppState::new(crate::state::Shared {
             channels: ChannelDirectory::new(store.clone(), secrets.clone(), public_url.clone()),
             adapters: AdapterRegistry::new(config.providers.clone()),
             store: store.clone(),
@@ -65,7 +65,7 @@ impl Application {
             send_pacers: Default::default(),
             rejections: Default::default(),
             shutting_down: shutdown_seen,
-        };
+        });
         crate::telemetry::prometheus();
         Ok(Self { listener, state, committers, shutting_down })
     }

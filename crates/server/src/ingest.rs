@@ -105,7 +105,10 @@ impl IngestHandle {
     /// it is durable.
     pub async fn submit(&self, write: InboundWrite, may_journal: bool) -> Result<Stored, IngestError> {
         let (reply, answer) = oneshot::channel();
-        let committer = &self.committers[partition(&write) % self.committers.len()];
+        let committer = match self.committers.len() {
+            1 => &self.committers[0],
+            count => &self.committers[partition(&write) % count],
+        };
         let submission = Submission { may_journal: may_journal && write.media.is_empty(), write, reply };
         committer.send(submission).await.map_err(|_| IngestError::ShuttingDown)?;
         match answer.await {

@@ -11,9 +11,27 @@ use crate::config::Config;
 use crate::ingest::IngestHandle;
 use crate::secrets::SecretBox;
 
-/// Cheap to clone: everything inside is shared.
+/// Cheap to clone: one shared [`Shared`] behind one reference count, so that a request (axum
+/// clones the state for every one) costs one atomic increment, not one per field.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What every handler and worker shares.
+pub struct Shared {
     pub store: Arc<dyn Store>,
     pub adapters: AdapterRegistry,
     pub secrets: SecretBox,

@@ -43,9 +43,10 @@ pub fn router(state: AppState) -> Router {
 /// Logs the cause of every 5xx answer; the client only sees an opaque message.
 async fn log_server_errors(request: Request, next: Next) -> Response {
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let uri = request.uri().clone();
     let response = next.run(request).await;
     if let Some(problem::InternalCause(cause)) = response.extensions().get::<problem::InternalCause>() {
+        let path = uri.path();
         tracing::error!(%method, %path, status = response.status().as_u16(), cause = %cause, "request failed");
     }
     response
