@@ -173,6 +173,14 @@ pub fn start(store: Arc<dyn Store>, config: &crate::config::Config) -> std::io::
             for task in tasks {
                 let _ = task.await;
             }
+            // Connections the committers and the journal worker gave back are returned to their
+            // pools by tasks of this runtime: let those finish (a second at most) before it goes.
+            let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(1);
+            while tokio::runtime::Handle::current().metrics().num_alive_tasks() > 0
+                && tokio::time::Instant::now() < deadline
+            {
+                tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+            }
         });
     })?;
     Ok((IngestHandle { committers: senders.into(), journal, runtime: runtime_handle }, Committers { thread }))
