@@ -2,8 +2,7 @@
 //! segment for a provider that signs nothing, such as SendGrid's Inbound Parse): verify the
 //! signature over the raw bytes, parse, store durably (group commit; under load, in the inbound
 //! journal, see `ingest.rs`) with the files the webhook carried, and only then answer the
-//! provider. A request that fails verification
-//! stores nothing: it is counted and logged.
+//! provider. A request that fails verification stores nothing: it is counted and logged.
 
 use std::sync::Arc;
 

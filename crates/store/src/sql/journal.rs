@@ -56,7 +56,11 @@ macro_rules! impl_journal {
                         Err(reason) => failures.push((id, reason)),
                     }
                 }
-                let outcomes = if writes.is_empty() { Vec::new() } else { $crate::repo::IngestRepo::ingest_batch(self, &writes).await? };
+                let outcomes = if writes.is_empty() {
+                    Vec::new()
+                } else {
+                    $crate::repo::IngestRepo::ingest_batch(self, &writes).await?
+                };
                 let mut stored = Vec::with_capacity(ids.len());
                 let mut worked = Vec::with_capacity(ids.len());
                 for ((id, write), outcome) in ids.into_iter().zip(writes).zip(outcomes) {
@@ -67,7 +71,8 @@ macro_rules! impl_journal {
                     worked.push($crate::writes::JournaledOutcome { write, outcome });
                 }
                 if !stored.is_empty() {
-                    let mut delete = sqlx::QueryBuilder::<$db>::new("delete from inbound_journal where journal_id in (");
+                    let mut delete =
+                        sqlx::QueryBuilder::<$db>::new("delete from inbound_journal where journal_id in (");
                     let mut list = delete.separated(", ");
                     for id in stored {
                         list.push_bind(id);
@@ -75,7 +80,11 @@ macro_rules! impl_journal {
                     delete.push(")").build().execute(self.write_pool()).await?;
                 }
                 for (id, reason) in failures {
-                    tracing::error!(journal_id = id, %reason, "a journaled webhook could not be stored; it stays in the journal");
+                    tracing::error!(
+                        journal_id = id,
+                        %reason,
+                        "a journaled webhook could not be stored; it stays in the journal, set aside"
+                    );
                     sqlx::query("update inbound_journal set failure = $1 where journal_id = $2")
                         .bind(reason)
                         .bind(id)

@@ -63,6 +63,17 @@ pub fn inbound_sms(fixture: &Fixture, sid: &str, from: &str, text: &str, at: i64
     }
 }
 
+/// Three webhooks, the middle one (SM2) for a channel that does not exist; SM1 and SM3 are fine.
+pub fn batch_with_a_webhook_for_no_channel(fixture: &Fixture) -> [InboundWrite; 3] {
+    let mut orphan = inbound_sms(fixture, "SM2", "+14155550124", "lost channel", NOW);
+    orphan.channel_id = switchboard_domain::ChannelId::new();
+    [
+        inbound_sms(fixture, "SM1", "+14155550123", "fine", NOW),
+        orphan,
+        inbound_sms(fixture, "SM3", "+14155550125", "fine too", NOW),
+    ]
+}
+
 pub fn status_callback(fixture: &Fixture, sid: &str, status: MessageStatus, at: i64) -> InboundWrite {
     InboundWrite {
         events: vec![InboundEvent::Status(StatusUpdate {

@@ -196,13 +196,7 @@ async fn a_new_inbound_message_reopens_a_resolved_conversation() {
 async fn a_webhook_that_cannot_be_stored_fails_alone_and_the_rest_of_its_batch_commits() {
     on_every_backend(|store, backend| async move {
         let fx = workspace_with_sms_channel(&store, "Shop").await;
-        let mut orphan = inbound_sms(&fx, "SM2", "+14155550124", "lost channel", NOW);
-        orphan.channel_id = switchboard_domain::ChannelId::new();
-        let batch = [
-            inbound_sms(&fx, "SM1", "+14155550123", "fine", NOW),
-            orphan,
-            inbound_sms(&fx, "SM3", "+14155550125", "fine too", NOW),
-        ];
+        let batch = batch_with_a_webhook_for_no_channel(&fx);
         let outcomes = store.ingest_batch(&batch).await.unwrap();
         assert!(outcomes[0].is_ok() && outcomes[2].is_ok(), "{backend}");
         assert!(outcomes[1].is_err(), "{backend}: a message for a channel that does not exist");

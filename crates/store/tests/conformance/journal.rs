@@ -74,13 +74,7 @@ async fn a_journaled_webhook_stored_again_after_a_crash_is_not_a_second_message(
 async fn a_journaled_webhook_that_cannot_be_stored_is_set_aside_and_the_others_are_stored() {
     on_every_backend(|store, backend| async move {
         let fx = workspace_with_sms_channel(&store, "Shop").await;
-        let mut orphan = inbound_sms(&fx, "SM2", "+14155550124", "lost channel", NOW);
-        orphan.channel_id = switchboard_domain::ChannelId::new();
-        let batch = [
-            inbound_sms(&fx, "SM1", "+14155550123", "fine", NOW),
-            orphan,
-            inbound_sms(&fx, "SM3", "+14155550125", "fine too", NOW),
-        ];
+        let batch = batch_with_a_webhook_for_no_channel(&fx);
         store.journal_inbound(&batch).await.unwrap();
         let worked = store.work_off_journal(10).await.unwrap().expect("our turn");
         assert!(worked[0].outcome.is_ok() && worked[2].outcome.is_ok(), "{backend}");
