@@ -13,8 +13,12 @@ use crate::StoreResult;
 use crate::error::StoreError;
 use crate::writes::InboundWrite;
 
-/// A webhook as the journal keeps it.
+/// A webhook as the journal keeps it. Files that came inside a webhook are not kept there, so
+/// such a webhook is refused: it must be stored in full directly.
 pub(crate) fn encode(write: &InboundWrite) -> StoreResult<String> {
+    if !write.media.is_empty() {
+        return Err(StoreError::Conflict("a webhook with files of its own cannot be journaled".into()));
+    }
     serde_json::to_string(write).map_err(|e| StoreError::corrupt(format!("journal entry: {e}")))
 }
 
