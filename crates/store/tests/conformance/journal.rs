@@ -88,3 +88,21 @@ async fn a_journaled_webhook_that_cannot_be_stored_is_set_aside_and_the_others_a
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_webhook_with_files_of_its_own_is_refused_by_the_journal_and_nothing_is_kept() {
+    on_every_backend(|store, backend| async move {
+        let fx = workspace_with_sms_channel(&store, "Shop").await;
+        let mut write = inbound_sms(&fx, "SM1", "+14155550123", "see attached", NOW);
+        write.media = vec![switchboard_store::model::NewMedia {
+            media_id: switchboard_domain::MediaId::new(),
+            content_type: "application/pdf".into(),
+            sha256: "ab".repeat(32),
+            bytes: b"%PDF-1.4".to_vec(),
+        }];
+        let plain = inbound_sms(&fx, "SM2", "+14155550124", "no files", NOW);
+        assert!(store.journal_inbound(&[plain, write]).await.is_err(), "{backend}: its files would be lost");
+        assert_eq!(store.journal_depth().await.unwrap(), 0, "{backend}: the batch is refused whole");
+    })
+    .await;
+}
