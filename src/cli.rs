@@ -74,6 +74,10 @@ pub enum Command {
     ///
     /// Example: switchboard send --workspace Clinic --channel 0193... --to +14155550123 "See you at 10:00"
     Send(SendArgs),
+    /// See the inbound journal: webhooks answered under load that could not be stored in full
+    /// (their channel was deleted meanwhile, say), and put them back in line.
+    #[command(subcommand)]
+    Journal(JournalCommand),
     /// Talk to a running Twilio emulator as a customer's phone would.
     #[command(subcommand)]
     Emulator(EmulatorCommand),
@@ -164,6 +168,30 @@ pub enum WorkspaceCommand {
         /// (true by default). Contacts already matched stay as they are.
         #[arg(long, action = clap::ArgAction::Set)]
         whatsapp_matches_phone: Option<bool>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum JournalCommand {
+    /// Show how many webhooks wait to be stored, and each one set aside with the reason.
+    ///
+    /// Example: switchboard journal list
+    List {
+        /// How many set-aside webhooks to show, oldest first.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+    },
+    /// Put set-aside webhooks back in line: a running server stores them within a second, in the
+    /// order they came, and those that fail again are set aside again.
+    ///
+    /// Example: switchboard journal retry 1042 1043   (or: switchboard journal retry --all)
+    Retry {
+        /// Journal ids, as `switchboard journal list` shows them.
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        ids: Vec<i64>,
+        /// Retry every set-aside webhook.
+        #[arg(long)]
+        all: bool,
     },
 }
 

@@ -172,11 +172,11 @@ async fn run_crash_scenario(db: &TestDatabase) {
     }
     assert!(unsent_at_kill > 0, "{backend}: the kill should catch sends still queued");
     // Webhooks answered from the inbound journal and not yet stored in full when the server died.
-    let journaled_at_kill = store.journal_depth().await.unwrap();
+    let journaled_at_kill = store.journal_depth().await.unwrap().waiting;
 
     let _server = start_server(&db.url, port, &emulator).await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while store.journal_depth().await.unwrap() > 0 {
+    while store.journal_depth().await.unwrap().waiting > 0 {
         assert!(tokio::time::Instant::now() < deadline, "{backend}: the restarted server never emptied the journal");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }

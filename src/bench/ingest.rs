@@ -134,7 +134,7 @@ async fn one_run(db: &TestDatabase, args: &BenchIngestArgs) -> anyhow::Result<Ru
 /// that took, to within [`JOURNAL_POLL`].
 async fn wait_for_empty_journal(store: &dyn switchboard_store::Store) -> anyhow::Result<Duration> {
     let started = std::time::Instant::now();
-    while store.journal_depth().await? > 0 {
+    while store.journal_depth().await?.waiting > 0 {
         anyhow::ensure!(started.elapsed() < Duration::from_secs(300), "the journal did not empty in 5 minutes");
         tokio::time::sleep(JOURNAL_POLL).await;
     }

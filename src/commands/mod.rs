@@ -4,6 +4,7 @@ mod admin;
 mod bench;
 mod demo;
 mod emulator;
+mod journal;
 mod serve;
 
 use std::sync::Arc;
@@ -42,6 +43,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Staff(ref command) => admin::staff(&cli, command).await,
         Command::Channel(ref command) => admin::channel(&cli, command).await,
         Command::Send(ref args) => admin::send(&cli, args).await,
+        Command::Journal(ref command) => journal::run(&cli, command).await,
         Command::Emulator(ref command) => emulator::run(&cli, command).await,
         Command::Bench(ref command) => bench::run(command).await,
     }

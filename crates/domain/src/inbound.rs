@@ -25,6 +25,18 @@ pub enum InboundEvent {
     Unsupported(UnsupportedUpdate),
 }
 
+impl InboundEvent {
+    /// The provider's id of the message the event is or is about, where it names one.
+    pub fn provider_message_id(&self) -> Option<&str> {
+        match self {
+            InboundEvent::Message(message) => Some(&message.provider_message_id),
+            InboundEvent::Status(update) => Some(&update.provider_message_id),
+            InboundEvent::Edit(edit) => Some(&edit.provider_message_id),
+            InboundEvent::ReadUpTo(_) | InboundEvent::Consent(_) | InboundEvent::Unsupported(_) => None,
+        }
+    }
+}
+
 /// A message a customer sent us.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct InboundMessage {

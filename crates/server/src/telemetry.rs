@@ -26,6 +26,8 @@ pub const INGEST_BATCH_SIZE: &str = "switchboard_ingest_batch_size";
 pub const JOURNALED: &str = "switchboard_webhooks_journaled_total";
 /// Journaled webhooks waiting to be stored in full.
 pub const JOURNAL_DEPTH: &str = "switchboard_inbound_journal_depth";
+/// Journaled webhooks that could not be stored in full and wait for `switchboard journal retry`.
+pub const JOURNAL_SET_ASIDE: &str = "switchboard_inbound_journal_set_aside";
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 

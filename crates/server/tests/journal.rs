@@ -17,7 +17,7 @@ async fn journaling_app(db: TestDatabase) -> TestApp {
 /// Waits until the journal worker has stored every journaled webhook in full.
 async fn wait_for_empty_journal(app: &TestApp) {
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while app.store.journal_depth().await.unwrap() > 0 {
+    while app.store.journal_depth().await.unwrap().waiting > 0 {
         assert!(tokio::time::Instant::now() < deadline, "{}: the journal never emptied", app.backend);
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -49,7 +49,9 @@ async fn webhooks_answered_from_the_journal_are_stored_in_order_and_once() {
         let outcomes: Vec<_> = events["data"].as_array().unwrap().iter().map(|e| e["outcome"].clone()).collect();
         assert_eq!(outcomes.len(), 4, "{}: every webhook is in the log", app.backend);
         assert!(outcomes.contains(&serde_json::json!("duplicate")), "{}: {outcomes:?}", app.backend);
-        assert!(app.metrics().await.contains("switchboard_webhooks_journaled_total"), "{}", app.backend);
+        let metrics = app.metrics().await;
+        assert!(metrics.contains("switchboard_webhooks_journaled_total"), "{}", app.backend);
+        assert!(metrics.contains("switchboard_inbound_journal_set_aside 0"), "{}: none set aside", app.backend);
         app.stop().await;
     }
 }

@@ -199,8 +199,13 @@ pub trait IngestRepo: Send + Sync {
     /// [`IngestRepo::ingest_batch`] does, and takes them out of the journal; each comes back with
     /// its outcome. `None` when another node is working the journal off right now.
     async fn work_off_journal(&self, limit: usize) -> StoreResult<Option<Vec<JournaledOutcome>>>;
-    /// How many journaled webhooks wait to be stored in full.
-    async fn journal_depth(&self) -> StoreResult<u64>;
+    /// How many journaled webhooks wait to be stored in full, and how many were set aside.
+    async fn journal_depth(&self) -> StoreResult<JournalDepth>;
+    /// The journaled webhooks that could not be stored in full, oldest first, `limit` at most.
+    async fn set_aside_journal_entries(&self, limit: u32) -> StoreResult<Vec<SetAsideEntry>>;
+    /// Puts set-aside journal entries (those of `journal_ids`, or all) back in line, to be stored
+    /// in full again in the order they came; returns how many.
+    async fn retry_set_aside_journal_entries(&self, journal_ids: Option<&[i64]>) -> StoreResult<u64>;
     async fn list_webhook_events(
         &self,
         workspace_id: WorkspaceId,

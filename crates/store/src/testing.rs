@@ -7,7 +7,46 @@ use std::sync::Arc;
 
 use sqlx::{Connection, PgConnection};
 
+use crate::writes::InboundWrite;
 use crate::{Backend, Store};
+
+/// A customer's SMS as a verified Twilio webhook reaches the store: `sid` from `from` to the
+/// channel's `address`, received at `at`.
+pub fn inbound_sms(
+    workspace_id: switchboard_domain::WorkspaceId,
+    channel_id: switchboard_domain::ChannelId,
+    address: &str,
+    (sid, from, text): (&str, &str, &str),
+    at: crate::model::UnixMillis,
+) -> InboundWrite {
+    use switchboard_domain::inbound::{InboundEvent, InboundMessage};
+    use switchboard_domain::{ChannelKind, Identity, IdentityKind, Provider};
+    InboundWrite {
+        workspace_id,
+        channel_id,
+        channel_kind: ChannelKind::Sms,
+        provider: Provider::Twilio,
+        verification: "twilio-signature".into(),
+        content_type: "application/x-www-form-urlencoded".into(),
+        payload: format!("MessageSid={sid}&From={from}&Body={text}"),
+        events: vec![InboundEvent::Message(InboundMessage {
+            channel_kind: ChannelKind::Sms,
+            provider_message_id: sid.into(),
+            from: Identity::parse(IdentityKind::Phone, from).expect("a test number parses"),
+            from_address: from.into(),
+            to_address: address.into(),
+            profile_name: None,
+            text: text.into(),
+            attachments: vec![],
+            content: None,
+            reply_to: None,
+            email: None,
+            referral: None,
+        })],
+        media: Vec::new(),
+        received_at: at,
+    }
+}
 
 /// Where the PostgreSQL tests connect to create their databases.
 pub fn postgres_admin_url() -> String {

@@ -50,6 +50,24 @@ pub struct JournaledOutcome {
     pub outcome: crate::StoreResult<InboundOutcome>,
 }
 
+/// How many webhooks the inbound journal holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct JournalDepth {
+    /// Waiting to be stored in full.
+    pub waiting: u64,
+    /// Set aside: storing them failed, and they wait for an operator to retry them.
+    pub set_aside: u64,
+}
+
+/// A journaled webhook that could not be stored in full, kept with the reason.
+#[derive(Debug, Clone)]
+pub struct SetAsideEntry {
+    pub journal_id: i64,
+    pub failure: String,
+    /// The webhook, or `None` when the entry itself cannot be read.
+    pub webhook: Option<InboundWrite>,
+}
+
 /// What storing one webhook did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct InboundOutcome {

@@ -36,7 +36,8 @@ async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
         metrics::gauge!(telemetry::QUEUE_OLDEST_AGE).set(stats.oldest_ready_age_ms as f64 / 1000.0);
     }
     if let Ok(depth) = state.store.journal_depth().await {
-        metrics::gauge!(telemetry::JOURNAL_DEPTH).set(depth as f64);
+        metrics::gauge!(telemetry::JOURNAL_DEPTH).set(depth.waiting as f64);
+        metrics::gauge!(telemetry::JOURNAL_SET_ASIDE).set(depth.set_aside as f64);
     }
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], telemetry::prometheus().render())
 }

@@ -54,8 +54,19 @@ macro_rules! impl_ingest_repo {
                 worked.map(Some)
             }
 
-            async fn journal_depth(&self) -> $crate::StoreResult<u64> {
+            async fn journal_depth(&self) -> $crate::StoreResult<$crate::writes::JournalDepth> {
                 self.count_journal_entries().await
+            }
+
+            async fn set_aside_journal_entries(
+                &self,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::writes::SetAsideEntry>> {
+                self.list_set_aside_entries(limit).await
+            }
+
+            async fn retry_set_aside_journal_entries(&self, journal_ids: Option<&[i64]>) -> $crate::StoreResult<u64> {
+                self.retry_set_aside_entries(journal_ids).await
             }
 
             async fn list_webhook_events(

@@ -7,7 +7,9 @@
 //!
 //! An entry stored in full but not yet deleted when the process dies is stored again after the
 //! restart: its messages are then recognised as retries by their provider ids, so it never
-//! becomes a second message (the webhook log shows the repeat as a duplicate).
+//! becomes a second message (the webhook log shows the repeat as a duplicate). An entry that
+//! cannot be stored keeps its reason in `failure` and is skipped until an operator puts it back
+//! in line (`switchboard journal retry`).
 
 use crate::StoreResult;
 use crate::error::StoreError;
@@ -98,11 +100,52 @@ macro_rules! impl_journal {
                 Ok(worked)
             }
 
-            pub(crate) async fn count_journal_entries(&self) -> $crate::StoreResult<u64> {
-                let depth: i64 = sqlx::query_scalar("select count(*) from inbound_journal where failure is null")
-                    .fetch_one(self.read_pool())
-                    .await?;
-                Ok(depth as u64)
+            pub(crate) async fn count_journal_entries(&self) -> $crate::StoreResult<$crate::writes::JournalDepth> {
+                let (waiting, set_aside): (i64, i64) = sqlx::query_as(
+                    "select (select count(*) from inbound_journal where failure is null), \
+                     (select count(*) from inbound_journal where failure is not null)",
+                )
+                .fetch_one(self.read_pool())
+                .await?;
+                Ok($crate::writes::JournalDepth { waiting: waiting as u64, set_aside: set_aside as u64 })
+            }
+
+            pub(crate) async fn list_set_aside_entries(
+                &self,
+                limit: u32,
+            ) -> $crate::StoreResult<Vec<$crate::writes::SetAsideEntry>> {
+                let rows: Vec<(i64, String, String)> = sqlx::query_as(
+                    "select journal_id, entry, failure from inbound_journal where failure is not null \
+                     order by journal_id limit $1",
+                )
+                .bind(i64::from(limit))
+                .fetch_all(self.read_pool())
+                .await?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(journal_id, entry, failure)| $crate::writes::SetAsideEntry {
+                        journal_id,
+                        failure,
+                        webhook: $crate::sql::journal::decode(&entry).ok(),
+                    })
+                    .collect())
+            }
+
+            pub(crate) async fn retry_set_aside_entries(&self, journal_ids: Option<&[i64]>) -> $crate::StoreResult<u64> {
+                let mut update =
+                    sqlx::QueryBuilder::<$db>::new("update inbound_journal set failure = null where failure is not null");
+                if let Some(ids) = journal_ids {
+                    if ids.is_empty() {
+                        return Ok(0);
+                    }
+                    update.push(" and journal_id in (");
+                    let mut list = update.separated(", ");
+                    for id in ids {
+                        list.push_bind(*id);
+                    }
+                    update.push(")");
+                }
+                Ok(update.build().execute(self.write_pool()).await?.rows_affected())
             }
         }
     };

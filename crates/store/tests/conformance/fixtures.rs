@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
-use switchboard_domain::inbound::{InboundEvent, InboundMessage, StatusUpdate};
-use switchboard_domain::{ChannelKind, Identity, IdentityKind, MessageStatus, Provider, SenderKind};
+use switchboard_domain::inbound::{InboundEvent, StatusUpdate};
+use switchboard_domain::{ChannelKind, MessageStatus, Provider, SenderKind};
 use switchboard_store::Store;
 use switchboard_store::model::{Channel, Workspace};
 use switchboard_store::writes::{InboundWrite, NewChannel, OutboundWrite};
@@ -36,31 +36,14 @@ pub async fn workspace_with_sms_channel(store: &Arc<dyn Store>, name: &str) -> F
 }
 
 pub fn inbound_sms(fixture: &Fixture, sid: &str, from: &str, text: &str, at: i64) -> InboundWrite {
-    InboundWrite {
-        workspace_id: fixture.workspace.workspace_id,
-        channel_id: fixture.channel.channel_id,
-        channel_kind: ChannelKind::Sms,
-        provider: Provider::Twilio,
-        verification: "twilio-signature".into(),
-        content_type: "application/x-www-form-urlencoded".into(),
-        payload: format!("MessageSid={sid}&From={from}&Body={text}"),
-        events: vec![InboundEvent::Message(InboundMessage {
-            channel_kind: ChannelKind::Sms,
-            provider_message_id: sid.into(),
-            from: Identity::parse(IdentityKind::Phone, from).unwrap(),
-            from_address: from.into(),
-            to_address: fixture.channel.address.clone(),
-            profile_name: None,
-            text: text.into(),
-            attachments: vec![],
-            content: None,
-            reply_to: None,
-            email: None,
-            referral: None,
-        })],
-        media: Vec::new(),
-        received_at: at,
-    }
+    let (workspace, channel) = (&fixture.workspace, &fixture.channel);
+    switchboard_store::testing::inbound_sms(
+        workspace.workspace_id,
+        channel.channel_id,
+        &channel.address,
+        (sid, from, text),
+        at,
+    )
 }
 
 /// Three webhooks, the middle one (SM2) for a channel that does not exist; SM1 and SM3 are fine.

@@ -20,7 +20,7 @@ async fn journaled_webhooks_are_stored_in_full_oldest_first_and_leave_the_journa
         ];
         store.journal_inbound(&writes[..2]).await.unwrap();
         store.journal_inbound(&writes[2..]).await.unwrap();
-        assert_eq!(store.journal_depth().await.unwrap(), 4, "{backend}");
+        assert_eq!(store.journal_depth().await.unwrap().waiting, 4, "{backend}");
         let phone = Identity::parse(IdentityKind::Phone, customer).unwrap();
         assert!(
             store.find_contact_by_identity(fx.workspace.workspace_id, &phone).await.unwrap().is_none(),
@@ -36,11 +36,11 @@ async fn journaled_webhooks_are_stored_in_full_oldest_first_and_leave_the_journa
         let changes: Vec<_> =
             first.iter().map(|item| item.outcome.as_ref().unwrap().new_messages[0].opt_change).collect();
         assert_eq!(changes, [Some(OptChange::OptedOut), Some(OptChange::OptedIn), None], "{backend}");
-        assert_eq!(store.journal_depth().await.unwrap(), 1, "{backend}");
+        assert_eq!(store.journal_depth().await.unwrap().waiting, 1, "{backend}");
         let rest = store.work_off_journal(3).await.unwrap().expect("our turn");
         assert_eq!(rest.len(), 1, "{backend}");
         assert_eq!(rest[0].outcome.as_ref().unwrap().duplicates, vec!["SM3".to_string()], "{backend}: a retry");
-        assert_eq!(store.journal_depth().await.unwrap(), 0, "{backend}");
+        assert_eq!(store.journal_depth().await.unwrap().waiting, 0, "{backend}");
         assert!(store.work_off_journal(3).await.unwrap().expect("our turn").is_empty(), "{backend}");
 
         let contact = store.find_contact_by_identity(fx.workspace.workspace_id, &phone).await.unwrap().unwrap();
@@ -79,7 +79,7 @@ async fn a_journaled_webhook_that_cannot_be_stored_is_set_aside_and_the_others_a
         let worked = store.work_off_journal(10).await.unwrap().expect("our turn");
         assert!(worked[0].outcome.is_ok() && worked[2].outcome.is_ok(), "{backend}");
         assert!(worked[1].outcome.is_err(), "{backend}: a message for a channel that does not exist");
-        assert_eq!(store.journal_depth().await.unwrap(), 0, "{backend}: the failed entry waits apart");
+        assert_eq!(store.journal_depth().await.unwrap().waiting, 0, "{backend}: the failed entry waits apart");
         assert!(
             store.work_off_journal(10).await.unwrap().expect("our turn").is_empty(),
             "{backend}: it is not tried again and again"
@@ -102,7 +102,35 @@ async fn a_webhook_with_files_of_its_own_is_refused_by_the_journal_and_nothing_i
         }];
         let plain = inbound_sms(&fx, "SM2", "+14155550124", "no files", NOW);
         assert!(store.journal_inbound(&[plain, write]).await.is_err(), "{backend}: its files would be lost");
-        assert_eq!(store.journal_depth().await.unwrap(), 0, "{backend}: the batch is refused whole");
+        assert_eq!(store.journal_depth().await.unwrap().waiting, 0, "{backend}: the batch is refused whole");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_set_aside_webhook_is_listed_with_its_reason_and_can_be_put_back_in_line() {
+    on_every_backend(|store, backend| async move {
+        let fx = workspace_with_sms_channel(&store, "Shop").await;
+        store.journal_inbound(&batch_with_a_webhook_for_no_channel(&fx)).await.unwrap();
+        store.work_off_journal(10).await.unwrap();
+        let depth = store.journal_depth().await.unwrap();
+        assert_eq!((depth.waiting, depth.set_aside), (0, 1), "{backend}");
+
+        let set_aside = store.set_aside_journal_entries(10).await.unwrap();
+        assert_eq!(set_aside.len(), 1, "{backend}");
+        let entry = &set_aside[0];
+        let webhook = entry.webhook.as_ref().expect("the entry can be read");
+        assert_eq!(webhook.events[0].provider_message_id(), Some("SM2"), "{backend}: the one for no channel");
+        assert!(!entry.failure.is_empty(), "{backend}: it says why");
+
+        assert_eq!(store.retry_set_aside_journal_entries(Some(&[entry.journal_id + 1000])).await.unwrap(), 0);
+        assert_eq!(store.retry_set_aside_journal_entries(Some(&[entry.journal_id])).await.unwrap(), 1, "{backend}");
+        let depth = store.journal_depth().await.unwrap();
+        assert_eq!((depth.waiting, depth.set_aside), (1, 0), "{backend}: back in line");
+        let again = store.work_off_journal(10).await.unwrap().expect("our turn");
+        assert!(again.len() == 1 && again[0].outcome.is_err(), "{backend}: tried again, and it fails again");
+        assert_eq!(store.journal_depth().await.unwrap().set_aside, 1, "{backend}: set aside once more");
+        assert_eq!(store.retry_set_aside_journal_entries(None).await.unwrap(), 1, "{backend}: --all");
     })
     .await;
 }
