@@ -123,7 +123,12 @@ async fn a_set_aside_webhook_is_listed_with_its_reason_and_can_be_put_back_in_li
         assert_eq!(webhook.events[0].provider_message_id(), Some("SM2"), "{backend}: the one for no channel");
         assert!(!entry.failure.is_empty(), "{backend}: it says why");
 
-        assert_eq!(store.retry_set_aside_journal_entries(Some(&[entry.journal_id + 1000])).await.unwrap(), 0);
+        let unknown = entry.journal_id + 1000;
+        assert_eq!(
+            store.retry_set_aside_journal_entries(Some(&[unknown])).await.unwrap(),
+            0,
+            "{backend}: not set aside"
+        );
         assert_eq!(store.retry_set_aside_journal_entries(Some(&[entry.journal_id])).await.unwrap(), 1, "{backend}");
         let depth = store.journal_depth().await.unwrap();
         assert_eq!((depth.waiting, depth.set_aside), (1, 0), "{backend}: back in line");
