@@ -75,7 +75,7 @@ pub enum Command {
     /// Example: switchboard send --workspace Clinic --channel 0193... --to +14155550123 "See you at 10:00"
     Send(SendArgs),
     /// See the inbound journal: webhooks answered under load that could not be stored in full
-    /// (their channel was deleted meanwhile, say), and put them back in line.
+    /// (the database refused them, or this version cannot read them), and put them back in line.
     #[command(subcommand)]
     Journal(JournalCommand),
     /// Talk to a running Twilio emulator as a customer's phone would.

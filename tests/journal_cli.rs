@@ -21,7 +21,7 @@ async fn a_set_aside_webhook_is_listed_with_its_reason_and_put_back_in_line() {
     let db = TestDatabase::sqlite();
     let store = db.store().await;
     let workspace = admin::create_workspace(&store, "Shop", None).await.unwrap();
-    // A webhook for a channel that does not exist (deleted after it was journaled, say).
+    // A webhook the database refuses: its channel does not exist.
     let orphan = testing::inbound_sms(
         workspace.workspace_id,
         ChannelId::new(),
