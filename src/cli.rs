@@ -654,4 +654,9 @@ pub struct BenchIngestArgs {
     /// the server named by SWITCHBOARD_TEST_POSTGRES_URL (default postgres://postgres@127.0.0.1:5432/postgres).
     #[arg(long, default_value_t = 3)]
     pub runs: usize,
+    /// How long a committer lingers for more webhooks before a small batch through a burst, in
+    /// microseconds (0 never lingers); the backend's default otherwise (300 on SQLite, 0 on
+    /// PostgreSQL).
+    #[arg(long)]
+    pub linger_us: Option<u64>,
 }

@@ -94,6 +94,9 @@ async fn one_run(db: &TestDatabase, args: &BenchIngestArgs) -> anyhow::Result<Ru
     let mut config = Config::new(&db.url);
     config.bind = ([127, 0, 0, 1], 0).into();
     config.secret_key = secret;
+    if let Some(micros) = args.linger_us {
+        config.ingest_linger = Duration::from_micros(micros);
+    }
     let app = Application::build_with_store(config, store.clone()).await?;
     let url = format!("http://{}/webhooks/twilio/{}", app.local_addr(), channel.channel_id);
     let context = app.state().channels.resolve(channel.clone())?.context;
