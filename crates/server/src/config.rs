@@ -41,8 +41,8 @@ pub struct Config {
     /// How long a committer waits for more webhooks before it appends a small batch to the
     /// inbound journal (fewer than 32 webhooks) through a burst, so that each sync to disk
     /// carries more of them (`ingest.rs`). Webhooks that come one at a time are never held.
-    /// 300 µs for SQLite, where this process pays for every sync: on two cores, W1 answered about
-    /// 10% more webhooks a second with it (`docs/benchmarks.md`). Zero for PostgreSQL, whose
+    /// 300 µs for SQLite, where this process pays for every sync: on two cores, W1 answered a
+    /// median of 13% more webhooks a second with it (`docs/benchmarks.md`). Zero for PostgreSQL, whose
     /// committers share one thread that lingering would hold up. Only one committer lingers.
     pub ingest_linger: Duration,
     /// Sends the dispatcher runs at once.
