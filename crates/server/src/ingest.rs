@@ -17,7 +17,8 @@
 //! [`LINGER_BELOW`]) lingers for `ingest_linger` before it appends them, so that each sync to
 //! disk carries more: the other handlers are still verifying theirs. On SQLite every sync costs
 //! this process CPU and time, the same for one webhook as for fifty. A webhook that comes alone,
-//! with no burst going on, is never held.
+//! with no burst going on, is never held, nor is a batch of webhooks that are all to be stored in
+//! full.
 //!
 //! With several committers (PostgreSQL), each webhook goes to the committer chosen by its
 //! sender (or, for a delivery report, its message): one customer's messages and a webhook's
@@ -235,7 +236,11 @@ async fn run_committer(
             return;
         }
         let journaling = batch.len() >= batching.journal_from || !journal.is_settled();
-        if journaling && batch.len() < LINGER_BELOW && !batching.linger.is_zero() {
+        if journaling
+            && batch.len() < LINGER_BELOW
+            && !batching.linger.is_zero()
+            && batch.iter().any(|submission| submission.may_journal)
+        {
             linger_for_more(&mut receiver, &mut batch, batching);
         }
         metrics::histogram!(crate::telemetry::INGEST_BATCH_SIZE).record(batch.len() as f64);
@@ -357,6 +362,25 @@ mod tests {
 
         assert!(matches!((&first, &second), (Stored::Journaled, Stored::Journaled)), "{first:?}, {second:?}");
         assert_eq!(handle.journal().appends(), 1, "both webhooks went to the journal in one append");
+        drop(handle);
+        committers.join().await;
+        db.remove().await;
+    }
+
+    #[tokio::test]
+    async fn a_webhook_to_be_stored_in_full_is_not_held_through_a_burst() {
+        let db = TestDatabase::sqlite();
+        let (store, sms) = channel_store(&db).await;
+        let mut config = Config::new(&db.url);
+        config.ingest_journal_from_batch = 1;
+        // Long enough that a lingering committer would never answer within the test.
+        config.ingest_linger = Duration::from_secs(3600);
+        let (handle, committers) = start(store, &config).unwrap();
+
+        let submitted = handle.submit(sms("SM1", "+14155550101"), false);
+        let stored = tokio::time::timeout(Duration::from_secs(60), submitted).await.expect("answered").unwrap();
+
+        assert!(matches!(&stored, Stored::Now(outcome) if outcome.new_messages.len() == 1), "{stored:?}");
         drop(handle);
         committers.join().await;
         db.remove().await;
