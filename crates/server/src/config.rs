@@ -38,12 +38,13 @@ pub struct Config {
     /// at a time: from this size on, a batch is answered from the inbound journal and stored in
     /// full shortly after (`ingest.rs`). 0 never journals.
     pub ingest_journal_from_batch: usize,
-    /// How long a committer waits for more webhooks before it appends a small batch to the
-    /// inbound journal (fewer than 32 webhooks) through a burst, so that each sync to disk
-    /// carries more of them (`ingest.rs`). Webhooks that come one at a time are never held.
-    /// 300 µs for SQLite, where this process pays for every sync: on two cores, W1 answered a
-    /// median of 13% more webhooks a second with it (`docs/benchmarks.md`). Zero for PostgreSQL, whose
-    /// committers share one thread that lingering would hold up. Only one committer lingers.
+    /// How long a committer waits for more webhooks before it appends a small batch (fewer
+    /// than [`crate::ingest::LINGER_BELOW`]) to the inbound journal through a burst, so that
+    /// each sync to disk carries more of them (`ingest.rs`). Webhooks that come one at a time
+    /// are never held. 300 µs for SQLite, where this process pays for every sync: on two cores,
+    /// W1 answered a median of 13% more webhooks a second with it (`docs/benchmarks.md`). Zero
+    /// for PostgreSQL: several committers share one thread that lingering would hold up, so
+    /// with more than one committer this setting is ignored, with a warning at start.
     pub ingest_linger: Duration,
     /// Sends the dispatcher runs at once.
     pub dispatch_concurrency: usize,

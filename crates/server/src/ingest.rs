@@ -173,6 +173,13 @@ pub fn start(store: Arc<dyn Store>, config: &crate::config::Config) -> std::io::
     let committer_journal = journal.clone();
     // Lingering holds the committers' thread, so only a committer that has it to itself lingers.
     let linger = if committers <= 1 { config.ingest_linger } else { Duration::ZERO };
+    if linger != config.ingest_linger {
+        tracing::warn!(
+            committers,
+            linger_us = config.ingest_linger.as_micros() as u64,
+            "ingest_linger is ignored: several committers share one thread that lingering would hold up"
+        );
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let runtime_handle = runtime.handle().clone();
     let thread = std::thread::Builder::new().name("ingest-commit".into()).spawn(move || {
@@ -255,8 +262,8 @@ async fn run_committer(
 }
 
 /// Waits `linger` once, then takes what came meanwhile into the batch. The wait blocks the
-/// committers' thread, which is this committer's alone (see `start`): a timer of the runtime
-/// could not wait less than a millisecond.
+/// committers' thread, which this committer shares only with the journal worker, resting through
+/// a burst (see `start`): a timer of the runtime could not wait less than a millisecond.
 fn linger_for_more(receiver: &mut mpsc::Receiver<Submission>, batch: &mut Vec<Submission>, batching: Batching) {
     std::thread::sleep(batching.linger);
     while batch.len() < batching.max {
