@@ -361,9 +361,12 @@ mod tests {
         });
         // The committer has taken the first webhook once its place in the queue is free again.
         let queue = &handle.committers[0];
-        while queue.capacity() < queue.max_capacity() {
-            tokio::task::yield_now().await;
-        }
+        let taken = async {
+            while queue.capacity() < queue.max_capacity() {
+                tokio::task::yield_now().await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(60), taken).await.expect("the committer takes the first webhook");
         let second = handle.submit(sms("SM2", "+14155550102"), true).await.unwrap();
         let first = first.await.unwrap().unwrap();
 

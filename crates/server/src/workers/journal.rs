@@ -1,9 +1,9 @@
 //! The journal worker: stores the webhooks answered from the inbound journal (see `ingest.rs`)
-//! in full, oldest first, [`CHUNK`] at a time, and announces each as a webhook stored directly
+//! in full, oldest first, `CHUNK` at a time, and announces each as a webhook stored directly
 //! is announced (metrics, the dispatcher, the live views).
 //!
 //! Through a burst, answering comes first: while this node's committers are still journaling
-//! and the oldest webhook waiting was received less than [`LAG_BUDGET`] ago, the worker rests
+//! and the oldest webhook waiting was received less than `LAG_BUDGET` ago, the worker rests
 //! between chunks, so that providers are answered at the pace of appending to the journal. When
 //! the burst ends it works without rest until the journal is empty. When a burst outlasts the
 //! budget, it works without rest too: the committers then get the writer only between its
